@@ -116,7 +116,7 @@ export class Database {
   }
 
   async revertAll(): Promise<void> {
-    while ((await this.dataSource.query(migrationCountSql)).at(0)?.n > 0) {
+    while (Number((await this.dataSource.query(migrationCountSql)).at(0)?.n) > 0) {
       await this.dataSource.undoLastMigration({ transaction: 'each' });
     }
   }
@@ -130,7 +130,7 @@ export class Database {
   }
 }
 
-const migrationCountSql = 'SELECT COUNT(*) AS n FROM migrations';
+const migrationCountSql = "SELECT COUNT(*) AS n FROM migrations";
 
 // TypeORM's own save()/remove() open a nested transaction unless the runner says one is active.
 function markTransaction(runner: QueryRunner, active: boolean): void {

@@ -1,0 +1,36 @@
+import { Entity, Index } from 'typeorm';
+import type { ActorType } from '../contracts/enums.js';
+import { EnumColumn, IdColumn, IntColumn, JsonColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
+
+export interface AuditChange {
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * Append-only, tamper-evident audit log: each record carries the hash of its tenant's previous
+ * record (`prevHash`) and its own hash over its content, so an edited or deleted row breaks the chain.
+ */
+@Entity('audit_events')
+// Audit log pages, newest first, keyset on (occurred_at, id).
+@Index('idx_audit_events_tenant_time', ['tenantId', 'occurredAt', 'id'])
+// Chain verification walks a tenant's records in order.
+@Index('uq_audit_events_tenant_seq', ['tenantId', 'seq'], { unique: true })
+export class AuditEvent {
+  @IdColumn() id!: string;
+  @RefColumn() tenantId!: string;
+  @IntColumn() seq!: number;
+  @TimeColumn() occurredAt!: Date;
+  @EnumColumn() actorType!: ActorType;
+  @TextColumn(64, { nullable: true }) actorId!: string | null;
+  @TextColumn(320) actorLabel!: string;
+  @TextColumn(64) action!: string;
+  @TextColumn(32) targetType!: string;
+  @TextColumn(64, { nullable: true }) targetId!: string | null;
+  @RefColumn({ nullable: true }) teamId!: string | null;
+  @JsonColumn() change!: AuditChange;
+  @TextColumn(64, { nullable: true }) ip!: string | null;
+  @TextColumn(64) prevHash!: string;
+  @TextColumn(64) hash!: string;
+}
