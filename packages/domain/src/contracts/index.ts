@@ -1,1 +1,2 @@
-export {};
+export * from './enums.js';
+export * from './inputs.js';

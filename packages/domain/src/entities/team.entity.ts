@@ -12,7 +12,8 @@ export class Team {
   @IdColumn() id!: string;
   @RefColumn() tenantId!: string;
   @TextColumn(200) name!: string;
-  @TextColumn(200) nameKey!: string;
+  /** Null for drafts spaces, which are named after their owner and exempt from name uniqueness. */
+  @TextColumn(200, { nullable: true }) nameKey!: string | null;
   @EnumColumn() kind!: TeamKind;
   @RefColumn({ nullable: true }) draftsOwnerId!: string | null;
   @TimeColumn() createdAt!: Date;

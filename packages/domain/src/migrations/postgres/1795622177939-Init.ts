@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795621903325 implements MigrationInterface {
-  name = 'Init1795621903325';
+export class Init1795622177939 implements MigrationInterface {
+  name = 'Init1795622177939';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
@@ -137,7 +137,7 @@ export class Init1795621903325 implements MigrationInterface {
     );
     await q.query('CREATE INDEX "idx_stories_tenant_team" ON "stories"  ("tenant_id", "team_id") ');
     await q.query(
-      'CREATE TABLE "teams" ("id" character varying(36) NOT NULL, "tenant_id" character varying(36) NOT NULL, "name" character varying(200) NOT NULL, "name_key" character varying(200) NOT NULL, "kind" character varying(32) NOT NULL, "drafts_owner_id" character varying(36), "created_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, CONSTRAINT "PK_7e5523774a38b08a6236d322403" PRIMARY KEY ("id"))',
+      'CREATE TABLE "teams" ("id" character varying(36) NOT NULL, "tenant_id" character varying(36) NOT NULL, "name" character varying(200) NOT NULL, "name_key" character varying(200), "kind" character varying(32) NOT NULL, "drafts_owner_id" character varying(36), "created_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, CONSTRAINT "PK_7e5523774a38b08a6236d322403" PRIMARY KEY ("id"))',
     );
     await q.query(
       'CREATE UNIQUE INDEX "uq_teams_tenant_drafts_owner" ON "teams"  ("tenant_id", "drafts_owner_id") ',

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795621903325 implements MigrationInterface {
-  name = 'Init1795621903325';
+export class Init1795622177939 implements MigrationInterface {
+  name = 'Init1795622177939';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
@@ -133,7 +133,7 @@ export class Init1795621903325 implements MigrationInterface {
     );
     await q.query('CREATE INDEX "idx_stories_tenant_team" ON "stories" ("tenant_id", "team_id") ');
     await q.query(
-      'CREATE TABLE "teams" ("id" varchar(36) PRIMARY KEY NOT NULL, "tenant_id" varchar(36) NOT NULL, "name" varchar(200) NOT NULL, "name_key" varchar(200) NOT NULL, "kind" varchar(32) NOT NULL, "drafts_owner_id" varchar(36), "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL)',
+      'CREATE TABLE "teams" ("id" varchar(36) PRIMARY KEY NOT NULL, "tenant_id" varchar(36) NOT NULL, "name" varchar(200) NOT NULL, "name_key" varchar(200), "kind" varchar(32) NOT NULL, "drafts_owner_id" varchar(36), "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL)',
     );
     await q.query(
       'CREATE UNIQUE INDEX "uq_teams_tenant_drafts_owner" ON "teams" ("tenant_id", "drafts_owner_id") ',

@@ -1,0 +1,41 @@
+import { IsNull } from 'typeorm';
+import { TeamMembership, User } from '../entities/index.js';
+import { NotFound } from '../errors.js';
+import type { TeamRole, TenantRole } from '../permissions/index.js';
+import type { ActorContext } from './context.js';
+import type { ServiceDeps } from './deps.js';
+import { loadFeatures } from './feature-flags.js';
+import { highestTeamRole } from './roles.js';
+
+const TENANT_RANK: Record<TenantRole, number> = { owner: 3, manager: 2, member: 1 };
+
+/** Builds the permission actor of a signed-in user from the database, for every request. */
+export class ActorService {
+  constructor(private readonly deps: Pick<ServiceDeps, 'db'>) {}
+
+  async forUser(tenantId: string, userId: string, ip: string | null = null): Promise<ActorContext> {
+    const em = this.deps.db.manager;
+    const user = await em.findOne(User, { where: { tenantId, id: userId, removedAt: IsNull(), active: true } });
+    if (!user) throw new NotFound('user.not_found', 'No such active user.');
+    const memberships = await em.find(TeamMembership, { where: { tenantId, userId } });
+    const teamRoles: Record<string, TeamRole> = {};
+    for (const m of memberships) {
+      const role = highestTeamRole(m.role, m.mappedRole);
+      if (role) teamRoles[m.teamId] = role;
+    }
+    const tenantRole =
+      user.mappedTenantRole && TENANT_RANK[user.mappedTenantRole] > TENANT_RANK[user.tenantRole]
+        ? user.mappedTenantRole
+        : user.tenantRole;
+    return {
+      kind: 'user',
+      tenantId,
+      userId,
+      tenantRole,
+      teamRoles,
+      features: await loadFeatures(em, tenantId),
+      label: user.email,
+      ip,
+    };
+  }
+}

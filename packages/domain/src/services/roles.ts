@@ -1,0 +1,14 @@
+import type { TeamRole } from '../permissions/index.js';
+
+/**
+ * Breadth of each team role, for "a user in several mapped groups gets the highest role" and for
+ * combining a manual grant with a mapped one. Admin ⊃ editor ⊃ viewer by the seed's table; the
+ * narrow case/dashboard roles rank below viewer because they see less of the team.
+ */
+const RANK: Record<TeamRole, number> = { admin: 5, editor: 4, viewer: 3, dashboard_manager: 2, case_manager: 1 };
+
+export function highestTeamRole(...roles: Array<TeamRole | null | undefined>): TeamRole | null {
+  let best: TeamRole | null = null;
+  for (const r of roles) if (r && (!best || RANK[r] > RANK[best])) best = r;
+  return best;
+}

@@ -1,0 +1,81 @@
+import { IsNull } from 'typeorm';
+import { CreateScimTokenInput, type CreateScimTokenInput as CreateScimTokenInputType } from '../contracts/inputs.js';
+import { ScimToken } from '../entities/index.js';
+import { constantTimeEqual, newId, randomToken, sha256Hex } from '../crypto.js';
+import { NotFound } from '../errors.js';
+import { authorize, type ActorContext } from './context.js';
+import type { ServiceDeps } from './deps.js';
+import { parseInput } from './parse.js';
+
+export const SCIM_TOKEN_PREFIX = 'ghs_';
+
+export interface ScimPrincipal {
+  tenantId: string;
+  tokenId: string;
+  label: string;
+}
+
+/** Named SCIM bearer tokens: several per tenant, stored hashed, shown once, revocable. */
+export class ScimTokenService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(actor: ActorContext, raw: CreateScimTokenInputType): Promise<{ token: string; record: ScimToken }> {
+    const { name } = parseInput(CreateScimTokenInput, raw);
+    authorize(actor, 'scim:manage');
+    const token = randomToken(SCIM_TOKEN_PREFIX);
+    return this.deps.db.transaction(async (tx) => {
+      const record = tx.create(ScimToken, {
+        id: newId(),
+        tenantId: actor.tenantId,
+        name,
+        tokenHash: sha256Hex(token),
+        prefix: token.slice(0, 10),
+        createdBy: actor.kind === 'user' ? actor.userId : null,
+        createdAt: this.deps.clock.now(),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      await tx.insert(ScimToken, record);
+      await this.deps.audit.record(tx, actor, {
+        action: 'scim_token.created',
+        targetType: 'scim_token',
+        targetId: record.id,
+        change: { after: { name, prefix: record.prefix } },
+      });
+      return { token, record };
+    });
+  }
+
+  async list(actor: ActorContext): Promise<ScimToken[]> {
+    authorize(actor, 'scim:manage');
+    return this.deps.db.manager.find(ScimToken, {
+      where: { tenantId: actor.tenantId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  async revoke(actor: ActorContext, tokenId: string): Promise<void> {
+    authorize(actor, 'scim:manage');
+    await this.deps.db.transaction(async (tx) => {
+      const record = await tx.findOne(ScimToken, {
+        where: { tenantId: actor.tenantId, id: tokenId, revokedAt: IsNull() },
+      });
+      if (!record) throw new NotFound('scim_token.not_found', 'No such SCIM token.');
+      await tx.update(ScimToken, { id: record.id }, { revokedAt: this.deps.clock.now() });
+      await this.deps.audit.record(tx, actor, {
+        action: 'scim_token.revoked',
+        targetType: 'scim_token',
+        targetId: record.id,
+        change: { before: { name: record.name, prefix: record.prefix } },
+      });
+    });
+  }
+
+  /** Resolves a bearer token to its tenant, or null; the stored hash is compared in constant time. */
+  async authenticate(token: string): Promise<ScimPrincipal | null> {
+    const hash = sha256Hex(token);
+    const record = await this.deps.db.manager.findOne(ScimToken, { where: { tokenHash: hash, revokedAt: IsNull() } });
+    if (!record || !constantTimeEqual(record.tokenHash, hash)) return null;
+    return { tenantId: record.tenantId, tokenId: record.id, label: record.name };
+  }
+}
