@@ -28,7 +28,7 @@ const isSelf: Predicate = ({ actor, target }) => target.userId === actor.userId;
 /** 002: credential domain changes "are restricted to Team Admin or the credential creator". */
 export const isCreator = condition(
   "the credential's creator",
-  ({ actor, target }) => target.createdBy !== undefined,
+  ({ actor, target }) => target.createdBy === actor.userId,
 );
 /** 002: the case manager role "is only available to customers with cases enabled". */
 const withCases = condition('case manager', ({ actor }) => actor.features?.cases === true);
