@@ -130,7 +130,7 @@ export class Database {
   }
 }
 
-const migrationCountSql = "SELECT COUNT(*) AS n FROM migrations";
+const migrationCountSql = 'SELECT COUNT(*) AS n FROM migrations';
 
 // TypeORM's own save()/remove() open a nested transaction unless the runner says one is active.
 function markTransaction(runner: QueryRunner, active: boolean): void {

@@ -1,6 +1,13 @@
 // The domain's server-side entry point. Browser code imports only `./contracts` and `./permissions`.
 export * from './errors.js';
-export { createDatabase, dialectOf, DEFAULT_SQLITE_PATH, type Database, type DatabaseOptions, type Dialect } from './database.js';
+export {
+  createDatabase,
+  dialectOf,
+  DEFAULT_SQLITE_PATH,
+  type Database,
+  type DatabaseOptions,
+  type Dialect,
+} from './database.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export * from './services/index.js';
 export * from './permissions/index.js';

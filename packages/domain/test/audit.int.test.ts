@@ -23,7 +23,10 @@ describe.each(DATABASES)('audit log on $name', (target) => {
 
   it('every change is recorded with its actor, and the chain verifies', async () => {
     const tn = await tenantWithHistory();
-    const events = await t.db.manager.find(AuditEvent, { where: { tenantId: tn.tenant.id }, order: { seq: 'ASC' } });
+    const events = await t.db.manager.find(AuditEvent, {
+      where: { tenantId: tn.tenant.id },
+      order: { seq: 'ASC' },
+    });
     expect(events.map((e) => e.action)).toEqual([
       'tenant.created',
       'user.invited',

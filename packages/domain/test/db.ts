@@ -10,7 +10,10 @@ export interface OpenedDatabase {
 }
 
 /** A fresh, migrated database of the given kind (its own SQLite file or PostgreSQL schema). */
-export async function openTestDatabase(target: TestDatabase, { migrate = true } = {}): Promise<OpenedDatabase> {
+export async function openTestDatabase(
+  target: TestDatabase,
+  { migrate = true } = {},
+): Promise<OpenedDatabase> {
   const prepared = await target.prepare();
   const db = await createDatabase({ url: prepared.url, schema: prepared.schema });
   if (migrate) await db.migrate();

@@ -27,7 +27,11 @@ export interface MadeTenant {
 
 /** A tenant whose owner has accepted their invitation. */
 export async function makeTenant({ services }: TestWorld, slug = unique('t')): Promise<MadeTenant> {
-  const created = await services.tenants.create({ name: `Tenant ${slug}`, slug, ownerEmail: `owner@${slug}.test` });
+  const created = await services.tenants.create({
+    name: `Tenant ${slug}`,
+    slug,
+    ownerEmail: `owner@${slug}.test`,
+  });
   const owner = await services.users.acceptInvitation(created.token);
   return {
     tenant: created.tenant,
@@ -44,7 +48,11 @@ export async function makeUser(
   opts: { tenantRole?: TenantRole; teams?: Array<{ teamId: string; role: TeamRole }>; email?: string } = {},
 ): Promise<{ user: User; actor: () => Promise<ActorContext> }> {
   const email = opts.email ?? `${unique('u')}@${t.tenant.slug}.test`;
-  const invited = await services.users.invite(t.system, { email, tenantRole: opts.tenantRole ?? 'member', teams: opts.teams ?? [] });
+  const invited = await services.users.invite(t.system, {
+    email,
+    tenantRole: opts.tenantRole ?? 'member',
+    teams: opts.teams ?? [],
+  });
   const user = await services.users.acceptInvitation(invited.token);
   return { user, actor: () => services.actors.forUser(t.tenant.id, user.id) };
 }

@@ -21,7 +21,7 @@ describe.each(DATABASES)('migrations on $name', (target) => {
     const tables =
       t.db.dialect === 'postgres'
         ? await t.db.dataSource.query(
-            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()",
+            'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()',
           )
         : await t.db.dataSource.query(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

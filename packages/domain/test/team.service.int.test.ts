@@ -31,7 +31,10 @@ describe.each(DATABASES)('teams on $name', (target) => {
   it('adding an address without an account invites it to the tenant; it joins on acceptance', async () => {
     const tn = await makeTenant(w);
     const team = await w.services.teams.create(tn.ownerActor, { name: 'Intake' });
-    const result = await w.services.teams.addMember(tn.ownerActor, team.id, { email: 'new@x.test', role: 'editor' });
+    const result = await w.services.teams.addMember(tn.ownerActor, team.id, {
+      email: 'new@x.test',
+      role: 'editor',
+    });
     expect(result.outcome).toBe('invited');
     if (result.outcome !== 'invited') return;
     expect(result.user.tenantRole).toBe('member');
@@ -44,7 +47,10 @@ describe.each(DATABASES)('teams on $name', (target) => {
     const tn = await makeTenant(w);
     const team = await w.services.teams.create(tn.ownerActor, { name: 'Red' });
     const { user } = await makeUser(w, tn, { email: 'viv@x.test' });
-    const result = await w.services.teams.addMember(tn.ownerActor, team.id, { email: 'VIV@x.test', role: 'viewer' });
+    const result = await w.services.teams.addMember(tn.ownerActor, team.id, {
+      email: 'VIV@x.test',
+      role: 'viewer',
+    });
     expect(result).toMatchObject({ outcome: 'added', membership: { userId: user.id, role: 'viewer' } });
     await expect(
       w.services.teams.addMember(tn.ownerActor, team.id, { email: 'viv@x.test', role: 'editor' }),
@@ -91,12 +97,12 @@ describe.each(DATABASES)('teams on $name', (target) => {
     const admin = await makeUser(w, tn, { teams: [{ teamId: team.id, role: 'admin' }] });
     const editor = await makeUser(w, tn, { teams: [{ teamId: team.id, role: 'editor' }] });
     const viewer = await makeUser(w, tn, { teams: [{ teamId: team.id, role: 'viewer' }] });
-    await expect(w.services.teams.removeMember(await editor.actor(), team.id, viewer.user.id)).rejects.toBeInstanceOf(
-      PermissionDenied,
-    );
-    await expect(w.services.teams.removeMember(await viewer.actor(), team.id, editor.user.id)).rejects.toBeInstanceOf(
-      PermissionDenied,
-    );
+    await expect(
+      w.services.teams.removeMember(await editor.actor(), team.id, viewer.user.id),
+    ).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(
+      w.services.teams.removeMember(await viewer.actor(), team.id, editor.user.id),
+    ).rejects.toBeInstanceOf(PermissionDenied);
     await w.services.teams.removeMember(await admin.actor(), team.id, viewer.user.id);
     await w.services.teams.removeMember(tn.ownerActor, team.id, editor.user.id);
     expect(await countRows(t.db, `team_memberships WHERE team_id = '${team.id}'`)).toBe(2);
@@ -109,7 +115,9 @@ describe.each(DATABASES)('teams on $name', (target) => {
     await expect(
       w.services.teams.changeMemberRole(await editor.actor(), team.id, editor.user.id, { role: 'admin' }),
     ).rejects.toBeInstanceOf(PermissionDenied);
-    const changed = await w.services.teams.changeMemberRole(tn.ownerActor, team.id, editor.user.id, { role: 'viewer' });
+    const changed = await w.services.teams.changeMemberRole(tn.ownerActor, team.id, editor.user.id, {
+      role: 'viewer',
+    });
     expect(changed.role).toBe('viewer');
   });
 
@@ -121,7 +129,9 @@ describe.each(DATABASES)('teams on $name', (target) => {
       w.services.teams.addMember(await outsider.actor(), team.id, { email: 'z@x.test', role: 'viewer' }),
     ).rejects.toBeInstanceOf(PermissionDenied);
     const other = await makeTenant(w);
-    await expect(w.services.teams.rename(other.ownerActor, team.id, { name: 'Mine' })).rejects.toBeInstanceOf(NotFound);
+    await expect(w.services.teams.rename(other.ownerActor, team.id, { name: 'Mine' })).rejects.toBeInstanceOf(
+      NotFound,
+    );
   });
 
   it('a team holding objects cannot be deleted; an empty one can', async () => {
@@ -141,7 +151,9 @@ describe.each(DATABASES)('teams on $name', (target) => {
       createdAt: now,
       updatedAt: now,
     });
-    await expect(w.services.teams.delete(tn.ownerActor, team.id)).rejects.toMatchObject({ code: 'team.not_empty' });
+    await expect(w.services.teams.delete(tn.ownerActor, team.id)).rejects.toMatchObject({
+      code: 'team.not_empty',
+    });
     const empty = await w.services.teams.create(tn.ownerActor, { name: 'Empty' });
     await w.services.teams.delete(tn.ownerActor, empty.id);
     await expect(w.services.teams.get(tn.ownerActor, empty.id)).rejects.toBeInstanceOf(NotFound);

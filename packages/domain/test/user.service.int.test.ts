@@ -17,7 +17,11 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
   afterAll(() => t.close());
 
   it('creating a tenant invites its owner, who becomes active on accepting', async () => {
-    const created = await w.services.tenants.create({ name: 'Acme', slug: 'acme-users', ownerEmail: 'Boss@Acme.test' });
+    const created = await w.services.tenants.create({
+      name: 'Acme',
+      slug: 'acme-users',
+      ownerEmail: 'Boss@Acme.test',
+    });
     expect(created.owner.tenantRole).toBe('owner');
     expect(created.owner.activatedAt).toBeNull();
     const owner = await w.services.users.acceptInvitation(created.token);
@@ -27,11 +31,15 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
 
   it('a duplicate slug is a conflict and writes nothing', async () => {
     await w.services.tenants.create({ name: 'One', slug: 'dup-slug', ownerEmail: 'a@dup.test' });
-    const before = await Promise.all(['tenants', 'users', 'audit_events', 'invitations'].map((x) => countRows(t.db, x)));
+    const before = await Promise.all(
+      ['tenants', 'users', 'audit_events', 'invitations'].map((x) => countRows(t.db, x)),
+    );
     await expect(
       w.services.tenants.create({ name: 'Two', slug: 'dup-slug', ownerEmail: 'b@dup.test' }),
     ).rejects.toBeInstanceOf(Conflict);
-    const after = await Promise.all(['tenants', 'users', 'audit_events', 'invitations'].map((x) => countRows(t.db, x)));
+    const after = await Promise.all(
+      ['tenants', 'users', 'audit_events', 'invitations'].map((x) => countRows(t.db, x)),
+    );
     expect(after).toEqual(before);
   });
 
@@ -53,7 +61,9 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
   it('emails are unique per tenant case-insensitively', async () => {
     const tn = await makeTenant(w);
     await w.services.users.invite(tn.ownerActor, { email: 'Casey@Example.test' });
-    await expect(w.services.users.invite(tn.ownerActor, { email: 'casey@example.TEST' })).rejects.toBeInstanceOf(Conflict);
+    await expect(
+      w.services.users.invite(tn.ownerActor, { email: 'casey@example.TEST' }),
+    ).rejects.toBeInstanceOf(Conflict);
   });
 
   it('a manager invites members but cannot invite a manager or an owner', async () => {
@@ -61,7 +71,9 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
     const manager = await (await makeUser(w, tn, { tenantRole: 'manager' })).actor();
     await expect(w.services.users.invite(manager, { email: 'm1@x.test' })).resolves.toBeTruthy();
     for (const tenantRole of ['manager', 'owner'] as const) {
-      const err = await w.services.users.invite(manager, { email: `${tenantRole}@x.test`, tenantRole }).catch((e) => e);
+      const err = await w.services.users
+        .invite(manager, { email: `${tenantRole}@x.test`, tenantRole })
+        .catch((e) => e);
       expect(err).toBeInstanceOf(PermissionDenied);
       expect(err.message).toMatch(/tenant owner/i);
     }
@@ -71,7 +83,9 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
     const tn = await makeTenant(w);
     const manager = await (await makeUser(w, tn, { tenantRole: 'manager' })).actor();
     const { user } = await makeUser(w, tn);
-    const err = await w.services.users.changeRole(manager, user.id, { tenantRole: 'manager' }).catch((e) => e);
+    const err = await w.services.users
+      .changeRole(manager, user.id, { tenantRole: 'manager' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PermissionDenied);
     expect(err.message).toBe('Requires tenant owner.');
     const promoted = await w.services.users.changeRole(tn.ownerActor, user.id, { tenantRole: 'manager' });
@@ -91,17 +105,25 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
   it('the last owner cannot be demoted, deactivated or removed', async () => {
     const tn = await makeTenant(w);
     const auditBefore = await countRows(t.db, 'audit_events');
-    await expect(w.services.users.changeRole(tn.ownerActor, tn.owner.id, { tenantRole: 'member' })).rejects.toBeInstanceOf(
+    await expect(
+      w.services.users.changeRole(tn.ownerActor, tn.owner.id, { tenantRole: 'member' }),
+    ).rejects.toBeInstanceOf(InvariantViolated);
+    await expect(w.services.users.deactivate(tn.ownerActor, tn.owner.id)).rejects.toBeInstanceOf(
       InvariantViolated,
     );
-    await expect(w.services.users.deactivate(tn.ownerActor, tn.owner.id)).rejects.toBeInstanceOf(InvariantViolated);
-    await expect(w.services.users.remove(tn.ownerActor, tn.owner.id)).rejects.toBeInstanceOf(InvariantViolated);
+    await expect(w.services.users.remove(tn.ownerActor, tn.owner.id)).rejects.toBeInstanceOf(
+      InvariantViolated,
+    );
     expect(await countRows(t.db, 'audit_events')).toBe(auditBefore);
     const second = await makeUser(w, tn, { tenantRole: 'owner' });
-    await expect(w.services.users.changeRole(tn.ownerActor, tn.owner.id, { tenantRole: 'member' })).resolves.toMatchObject({
+    await expect(
+      w.services.users.changeRole(tn.ownerActor, tn.owner.id, { tenantRole: 'member' }),
+    ).resolves.toMatchObject({
       tenantRole: 'member',
     });
-    await expect(w.services.users.deactivate(tn.system, second.user.id)).rejects.toBeInstanceOf(InvariantViolated);
+    await expect(w.services.users.deactivate(tn.system, second.user.id)).rejects.toBeInstanceOf(
+      InvariantViolated,
+    );
   });
 
   it('two owners demoting each other at once leave exactly one owner', async () => {
@@ -162,6 +184,8 @@ describe.each(DATABASES)('users and invitations on $name', (target) => {
     const first = await w.services.users.invite(tn.ownerActor, { email: 'resend@x.test' });
     const second = await w.services.users.resendInvitation(tn.ownerActor, first.user.id);
     await expect(w.services.users.acceptInvitation(first.token)).rejects.toBeInstanceOf(NotFound);
-    await expect(w.services.users.acceptInvitation(second.token)).resolves.toMatchObject({ id: first.user.id });
+    await expect(w.services.users.acceptInvitation(second.token)).resolves.toMatchObject({
+      id: first.user.id,
+    });
   });
 });

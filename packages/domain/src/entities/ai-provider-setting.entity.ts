@@ -1,5 +1,13 @@
 import { Entity, Index } from 'typeorm';
-import { BoolColumn, IdColumn, JsonColumn, LongTextColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
+import {
+  BoolColumn,
+  IdColumn,
+  JsonColumn,
+  LongTextColumn,
+  RefColumn,
+  TextColumn,
+  TimeColumn,
+} from './columns.js';
 
 /** Which AI provider and models the tenant's teams may use (seed 000 "AI settings"). */
 @Entity('ai_provider_settings')

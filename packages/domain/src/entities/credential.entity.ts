@@ -1,6 +1,14 @@
 import { Entity, Index } from 'typeorm';
 import type { SharingMode } from '../contracts/enums.js';
-import { EnumColumn, IdColumn, JsonColumn, LongTextColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
+import {
+  EnumColumn,
+  IdColumn,
+  JsonColumn,
+  LongTextColumn,
+  RefColumn,
+  TextColumn,
+  TimeColumn,
+} from './columns.js';
 
 /** A team credential (seed 002): access changes are team-admin only, domain changes admin or creator. */
 @Entity('credentials')

@@ -1,6 +1,14 @@
 import { Entity, Index } from 'typeorm';
 import type { IntegrationKind } from '../contracts/enums.js';
-import { BoolColumn, EnumColumn, IdColumn, JsonColumn, LongTextColumn, RefColumn, TimeColumn } from './columns.js';
+import {
+  BoolColumn,
+  EnumColumn,
+  IdColumn,
+  JsonColumn,
+  LongTextColumn,
+  RefColumn,
+  TimeColumn,
+} from './columns.js';
 
 /** How the tenant connects Gatehouse to other tools (e.g. the audit webhook). */
 @Entity('integration_settings')

@@ -1,5 +1,13 @@
 import { Entity, Index } from 'typeorm';
-import { BoolColumn, IdColumn, JsonColumn, LongTextColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
+import {
+  BoolColumn,
+  IdColumn,
+  JsonColumn,
+  LongTextColumn,
+  RefColumn,
+  TextColumn,
+  TimeColumn,
+} from './columns.js';
 
 /** An OIDC connection to the tenant's IdP; several per tenant are allowed (e.g. during a migration). */
 @Entity('sso_connections')

@@ -1,6 +1,14 @@
 import { Entity, Index } from 'typeorm';
 import type { SharingMode } from '../contracts/enums.js';
-import { BoolColumn, EnumColumn, IdColumn, JsonColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
+import {
+  BoolColumn,
+  EnumColumn,
+  IdColumn,
+  JsonColumn,
+  RefColumn,
+  TextColumn,
+  TimeColumn,
+} from './columns.js';
 
 /**
  * A story (workflow). With change management on, edits go to `testVersion` and only a team admin

@@ -39,7 +39,12 @@ export async function countMembers(em: EntityManager, tenantId: string, teamId: 
 }
 
 /** Every user gets a personal drafts space (seed 002: case managers author stories in their drafts). */
-export async function createDraftsSpace(tx: EntityManager, tenantId: string, userId: string, clock: Clock): Promise<Team> {
+export async function createDraftsSpace(
+  tx: EntityManager,
+  tenantId: string,
+  userId: string,
+  clock: Clock,
+): Promise<Team> {
   const now = clock.now();
   const drafts = tx.create(Team, {
     id: newId(),

@@ -11,7 +11,10 @@ export async function findTenantBySlug(em: EntityManager, slug: string): Promise
 
 /** Locks the tenant row: tenant-wide invariants (the last owner) are checked under it. */
 export async function lockTenant(tx: EntityManager, tenantId: string): Promise<Tenant> {
-  const tenant = await forUpdate(tx, tx.createQueryBuilder(Tenant, 't').where('t.id = :tenantId', { tenantId })).getOne();
+  const tenant = await forUpdate(
+    tx,
+    tx.createQueryBuilder(Tenant, 't').where('t.id = :tenantId', { tenantId }),
+  ).getOne();
   if (!tenant) throw new NotFound('tenant.not_found', 'No such tenant.');
   return tenant;
 }

@@ -25,12 +25,20 @@ export async function lockUser(tx: EntityManager, tenantId: string, userId: stri
   return user;
 }
 
-export async function findUserByEmail(em: EntityManager, tenantId: string, email: string): Promise<User | null> {
+export async function findUserByEmail(
+  em: EntityManager,
+  tenantId: string,
+  email: string,
+): Promise<User | null> {
   return em.findOne(User, { where: { tenantId, emailKey: foldKey(email) } });
 }
 
 /** Active owners other than `exceptUserId` (call under the tenant lock). */
-export async function countOtherActiveOwners(tx: EntityManager, tenantId: string, exceptUserId: string): Promise<number> {
+export async function countOtherActiveOwners(
+  tx: EntityManager,
+  tenantId: string,
+  exceptUserId: string,
+): Promise<number> {
   return tx
     .createQueryBuilder(User, 'u')
     .where('u.tenantId = :tenantId AND u.tenantRole = :owner AND u.active = :active', {

@@ -17,6 +17,10 @@ export async function uniquely<T>(write: () => Promise<T>, code: string, message
  * Inserts one whole entity. TypeORM's `QueryDeepPartialEntity` cannot express JSON columns typed
  * as records (it recurses into them), so the complete, already-typed row is passed through it.
  */
-export async function insertRow<T extends ObjectLiteral>(tx: EntityManager, target: EntityTarget<T>, row: T): Promise<void> {
+export async function insertRow<T extends ObjectLiteral>(
+  tx: EntityManager,
+  target: EntityTarget<T>,
+  row: T,
+): Promise<void> {
   await tx.insert(target, row as QueryDeepPartialEntity<T>);
 }

@@ -15,7 +15,9 @@ export class ActorService {
 
   async forUser(tenantId: string, userId: string, ip: string | null = null): Promise<ActorContext> {
     const em = this.deps.db.manager;
-    const user = await em.findOne(User, { where: { tenantId, id: userId, removedAt: IsNull(), active: true } });
+    const user = await em.findOne(User, {
+      where: { tenantId, id: userId, removedAt: IsNull(), active: true },
+    });
     if (!user) throw new NotFound('user.not_found', 'No such active user.');
     const memberships = await em.find(TeamMembership, { where: { tenantId, userId } });
     const teamRoles: Record<string, TeamRole> = {};

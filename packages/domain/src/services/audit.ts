@@ -116,7 +116,11 @@ export type ChainVerdict =
   | { ok: false; records: number; brokenAt: { seq: number; id: string | null; reason: string } };
 
 /** Walks a tenant's chain in pages (constant memory) and reports the first broken link. */
-export async function verifyAuditChain(em: EntityManager, tenantId: string, pageSize = 1000): Promise<ChainVerdict> {
+export async function verifyAuditChain(
+  em: EntityManager,
+  tenantId: string,
+  pageSize = 1000,
+): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   for (;;) {

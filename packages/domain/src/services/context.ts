@@ -22,10 +22,15 @@ export function actorId(actor: ActorContext): string | null {
 }
 
 /** The operator (CLI) acting on one tenant. */
-export const systemActor = (tenantId: string, label = 'cli'): ActorContext => ({ kind: 'system', tenantId, label });
+export const systemActor = (tenantId: string, label = 'cli'): ActorContext => ({
+  kind: 'system',
+  tenantId,
+  label,
+});
 
 /** Throws `PermissionDenied` with the table's reason ("Requires tenant owner."). */
 export function authorize(actor: ActorContext, action: Action, target: Target = {}): void {
   const verdict = explain(actor, action, target);
-  if (!verdict.allowed) throw new PermissionDenied('permission.denied', verdict.reason, { action, requires: verdict.requires });
+  if (!verdict.allowed)
+    throw new PermissionDenied('permission.denied', verdict.reason, { action, requires: verdict.requires });
 }

@@ -13,6 +13,9 @@ export async function loadFeatures(em: EntityManager, tenantId: string): Promise
 /** Seed 002: the case manager role "is only available to customers with cases enabled". */
 export function assertRoleAvailable(role: TeamRole, features: Features): void {
   if (role === 'case_manager' && !features.cases) {
-    throw new InvalidInput('team.role_unavailable', 'The case manager role needs cases to be enabled for the tenant.');
+    throw new InvalidInput(
+      'team.role_unavailable',
+      'The case manager role needs cases to be enabled for the tenant.',
+    );
   }
 }

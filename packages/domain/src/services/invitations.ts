@@ -17,7 +17,14 @@ export interface IssuedInvitation {
 export async function issueInvitation(
   tx: EntityManager,
   clock: Clock,
-  input: { tenantId: string; userId: string; email: string; tenantRole: TenantRole; teams: InvitedTeam[]; invitedBy: string | null },
+  input: {
+    tenantId: string;
+    userId: string;
+    email: string;
+    tenantRole: TenantRole;
+    teams: InvitedTeam[];
+    invitedBy: string | null;
+  },
 ): Promise<IssuedInvitation> {
   const now = clock.now();
   await tx
@@ -40,7 +47,11 @@ export async function issueInvitation(
   return { invitation, token };
 }
 
-export async function openInvitation(em: EntityManager, tenantId: string, userId: string): Promise<Invitation | null> {
+export async function openInvitation(
+  em: EntityManager,
+  tenantId: string,
+  userId: string,
+): Promise<Invitation | null> {
   return em
     .createQueryBuilder(Invitation, 'i')
     .where('i.tenantId = :tenantId AND i.userId = :userId AND i.acceptedAt IS NULL AND i.revokedAt IS NULL', {

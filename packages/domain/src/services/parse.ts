@@ -7,7 +7,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
-  throw new InvalidInput('input.invalid', first ? `${first.path || 'input'}: ${first.message}` : 'Invalid input.', {
-    issues,
-  });
+  throw new InvalidInput(
+    'input.invalid',
+    first ? `${first.path || 'input'}: ${first.message}` : 'Invalid input.',
+    {
+      issues,
+    },
+  );
 }

@@ -5,7 +5,13 @@ import type { TeamRole } from '../permissions/index.js';
  * combining a manual grant with a mapped one. Admin ⊃ editor ⊃ viewer by the seed's table; the
  * narrow case/dashboard roles rank below viewer because they see less of the team.
  */
-const RANK: Record<TeamRole, number> = { admin: 5, editor: 4, viewer: 3, dashboard_manager: 2, case_manager: 1 };
+const RANK: Record<TeamRole, number> = {
+  admin: 5,
+  editor: 4,
+  viewer: 3,
+  dashboard_manager: 2,
+  case_manager: 1,
+};
 
 export function highestTeamRole(...roles: Array<TeamRole | null | undefined>): TeamRole | null {
   let best: TeamRole | null = null;

@@ -1,5 +1,8 @@
 import { IsNull } from 'typeorm';
-import { CreateScimTokenInput, type CreateScimTokenInput as CreateScimTokenInputType } from '../contracts/inputs.js';
+import {
+  CreateScimTokenInput,
+  type CreateScimTokenInput as CreateScimTokenInputType,
+} from '../contracts/inputs.js';
 import { ScimToken } from '../entities/index.js';
 import { constantTimeEqual, newId, randomToken, sha256Hex } from '../crypto.js';
 import { NotFound } from '../errors.js';
@@ -19,7 +22,10 @@ export interface ScimPrincipal {
 export class ScimTokenService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async create(actor: ActorContext, raw: CreateScimTokenInputType): Promise<{ token: string; record: ScimToken }> {
+  async create(
+    actor: ActorContext,
+    raw: CreateScimTokenInputType,
+  ): Promise<{ token: string; record: ScimToken }> {
     const { name } = parseInput(CreateScimTokenInput, raw);
     authorize(actor, 'scim:manage');
     const token = randomToken(SCIM_TOKEN_PREFIX);
@@ -74,7 +80,9 @@ export class ScimTokenService {
   /** Resolves a bearer token to its tenant, or null; the stored hash is compared in constant time. */
   async authenticate(token: string): Promise<ScimPrincipal | null> {
     const hash = sha256Hex(token);
-    const record = await this.deps.db.manager.findOne(ScimToken, { where: { tokenHash: hash, revokedAt: IsNull() } });
+    const record = await this.deps.db.manager.findOne(ScimToken, {
+      where: { tokenHash: hash, revokedAt: IsNull() },
+    });
     if (!record || !constantTimeEqual(record.tokenHash, hash)) return null;
     return { tenantId: record.tenantId, tokenId: record.id, label: record.name };
   }

@@ -36,9 +36,18 @@ export class SsoConnectionService {
       for (const domain of connection.domains) {
         // Home-realm discovery needs one owner per domain: a domain another connection holds is a conflict.
         try {
-          await tx.insert(SsoDomain, { domain, tenantId: actor.tenantId, connectionId: connection.id, createdAt: now });
+          await tx.insert(SsoDomain, {
+            domain,
+            tenantId: actor.tenantId,
+            connectionId: connection.id,
+            createdAt: now,
+          });
         } catch (err) {
-          if (isUniqueViolation(err)) throw new Conflict('sso.domain_taken', `The domain ${domain} is already claimed by an SSO connection.`);
+          if (isUniqueViolation(err))
+            throw new Conflict(
+              'sso.domain_taken',
+              `The domain ${domain} is already claimed by an SSO connection.`,
+            );
           throw err;
         }
       }
@@ -47,7 +56,13 @@ export class SsoConnectionService {
         targetType: 'sso_connection',
         targetId: connection.id,
         change: {
-          after: { name: input.name, issuer: input.issuer, clientId: input.clientId, domains: connection.domains, jitEnabled: input.jitEnabled },
+          after: {
+            name: input.name,
+            issuer: input.issuer,
+            clientId: input.clientId,
+            domains: connection.domains,
+            jitEnabled: input.jitEnabled,
+          },
         },
       });
       return connection;

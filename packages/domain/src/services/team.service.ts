@@ -102,7 +102,11 @@ export class TeamService {
       authorize(actor, 'team:delete', { teamId });
       const held = await this.countObjects(tx, actor.tenantId, teamId);
       if (Object.values(held).some((n) => n > 0)) {
-        throw new InvariantViolated('team.not_empty', 'Move or delete the team’s objects before deleting it.', held);
+        throw new InvariantViolated(
+          'team.not_empty',
+          'Move or delete the team’s objects before deleting it.',
+          held,
+        );
       }
       await tx.delete(TeamMembership, { tenantId: actor.tenantId, teamId });
       await tx.delete(TeamAllocation, { tenantId: actor.tenantId, teamId });
@@ -128,10 +132,14 @@ export class TeamService {
       const existing = await findUserByEmail(tx, actor.tenantId, input.email);
       if (!existing) return this.inviteToTeam(tx, actor, team, input);
       if (userStatus(existing) === 'deactivated') {
-        throw new InvalidInput('user.deactivated', `${existing.email} is deactivated: reactivate the account first.`);
+        throw new InvalidInput(
+          'user.deactivated',
+          `${existing.email} is deactivated: reactivate the account first.`,
+        );
       }
       const current = await findMembership(tx, actor.tenantId, teamId, existing.id);
-      if (current?.role) throw new Conflict('team.already_member', `${existing.email} is already a member of this team.`);
+      if (current?.role)
+        throw new Conflict('team.already_member', `${existing.email} is already a member of this team.`);
       const membership = current
         ? await this.setManualRole(tx, current, input.role)
         : await this.insertMembership(tx, team, existing.id, input.role);
@@ -227,7 +235,9 @@ export class TeamService {
       targetType: 'user',
       targetId: created.user.id,
       teamId: team.id,
-      change: { after: { email: input.email, tenantRole: 'member', teams: [{ teamId: team.id, role: input.role }] } },
+      change: {
+        after: { email: input.email, tenantRole: 'member', teams: [{ teamId: team.id, role: input.role }] },
+      },
     });
     return { outcome: 'invited', ...created };
   }
@@ -238,7 +248,12 @@ export class TeamService {
     return membership;
   }
 
-  private async insertMembership(tx: EntityManager, team: Team, userId: string, role: TeamRole): Promise<TeamMembership> {
+  private async insertMembership(
+    tx: EntityManager,
+    team: Team,
+    userId: string,
+    role: TeamRole,
+  ): Promise<TeamMembership> {
     const now = this.deps.clock.now();
     const membership = tx.create(TeamMembership, {
       teamId: team.id,
@@ -249,7 +264,11 @@ export class TeamService {
       createdAt: now,
       updatedAt: now,
     });
-    await uniquely(() => tx.insert(TeamMembership, membership), 'team.already_member', 'Already a member of this team.');
+    await uniquely(
+      () => tx.insert(TeamMembership, membership),
+      'team.already_member',
+      'Already a member of this team.',
+    );
     return membership;
   }
 

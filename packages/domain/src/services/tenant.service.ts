@@ -28,7 +28,11 @@ export class TenantService {
         createdAt: now,
         updatedAt: now,
       });
-      await uniquely(() => tx.insert(Tenant, tenant), 'tenant.slug_taken', `The slug "${input.slug}" is taken.`);
+      await uniquely(
+        () => tx.insert(Tenant, tenant),
+        'tenant.slug_taken',
+        `The slug "${input.slug}" is taken.`,
+      );
       const actor = systemActor(tenant.id, operator);
       const created = await createInvitedUser(tx, this.deps, {
         tenantId: tenant.id,

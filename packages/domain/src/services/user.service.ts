@@ -42,7 +42,13 @@ const auditView = (u: User) => ({ email: u.email, tenantRole: u.tenantRole, stat
 export async function createInvitedUser(
   tx: EntityManager,
   deps: Pick<ServiceDeps, 'clock'>,
-  input: { tenantId: string; email: string; tenantRole: TenantRole; teams: InvitedTeam[]; invitedBy: string | null },
+  input: {
+    tenantId: string;
+    email: string;
+    tenantRole: TenantRole;
+    teams: InvitedTeam[];
+    invitedBy: string | null;
+  },
 ): Promise<{ user: User } & IssuedInvitation> {
   const now = deps.clock.now();
   const user = tx.create(User, {
@@ -71,7 +77,11 @@ export async function createInvitedUser(
     createdAt: now,
     updatedAt: now,
   });
-  await uniquely(() => insertRow(tx, User, user), 'user.exists', `${input.email} already has an account in this tenant.`);
+  await uniquely(
+    () => insertRow(tx, User, user),
+    'user.exists',
+    `${input.email} already has an account in this tenant.`,
+  );
   await createDraftsSpace(tx, input.tenantId, user.id, deps.clock);
   const issued = await issueInvitation(tx, deps.clock, { ...input, userId: user.id });
   return { user, ...issued };
@@ -133,7 +143,11 @@ export class UserService {
         teams: current.teams,
         invitedBy: actor.kind === 'user' ? actor.userId : current.invitedBy,
       });
-      await this.deps.audit.record(tx, actor, { action: 'user.invitation_resent', targetType: 'user', targetId: userId });
+      await this.deps.audit.record(tx, actor, {
+        action: 'user.invitation_resent',
+        targetType: 'user',
+        targetId: userId,
+      });
       return { user, ...issued };
     });
   }
@@ -143,12 +157,21 @@ export class UserService {
     await this.deps.db.transaction(async (tx) => {
       const user = await lockUser(tx, actor.tenantId, userId);
       authorize(actor, 'user:revokeInvitation', { userId, tenantRole: user.tenantRole });
-      if (user.activatedAt) throw new InvalidInput('invitation.none_pending', 'This user has already joined.');
-      await tx.update(Invitation, { tenantId: actor.tenantId, userId, acceptedAt: null, revokedAt: null }, {
-        revokedAt: this.deps.clock.now(),
-      });
+      if (user.activatedAt)
+        throw new InvalidInput('invitation.none_pending', 'This user has already joined.');
+      await tx.update(
+        Invitation,
+        { tenantId: actor.tenantId, userId, acceptedAt: null, revokedAt: null },
+        {
+          revokedAt: this.deps.clock.now(),
+        },
+      );
       await this.markRemoved(tx, user);
-      await this.deps.audit.record(tx, actor, { action: 'user.invitation_revoked', targetType: 'user', targetId: userId });
+      await this.deps.audit.record(tx, actor, {
+        action: 'user.invitation_revoked',
+        targetType: 'user',
+        targetId: userId,
+      });
     });
   }
 
@@ -171,7 +194,14 @@ export class UserService {
           .createQueryBuilder()
           .insert()
           .into(TeamMembership)
-          .values({ ...t, tenantId: user.tenantId, userId: user.id, mappedRole: null, createdAt: now, updatedAt: now })
+          .values({
+            ...t,
+            tenantId: user.tenantId,
+            userId: user.id,
+            mappedRole: null,
+            createdAt: now,
+            updatedAt: now,
+          })
           .orIgnore()
           .execute();
       }
@@ -249,7 +279,10 @@ export class UserService {
     return this.deps.db.transaction(async (tx) => {
       await lockTenant(tx, actor.tenantId);
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, active ? 'user:reactivate' : 'user:deactivate', { userId, tenantRole: user.tenantRole });
+      authorize(actor, active ? 'user:reactivate' : 'user:deactivate', {
+        userId,
+        tenantRole: user.tenantRole,
+      });
       if (user.active === active) return user;
       if (!active && user.tenantRole === 'owner') await this.assertAnotherOwner(tx, user);
       const now = this.deps.clock.now();
@@ -267,7 +300,10 @@ export class UserService {
 
   private async assertAnotherOwner(tx: EntityManager, user: User): Promise<void> {
     if ((await countOtherActiveOwners(tx, user.tenantId, user.id)) === 0) {
-      throw new InvariantViolated('tenant.last_owner', 'A tenant keeps at least one active owner: make someone else owner first.');
+      throw new InvariantViolated(
+        'tenant.last_owner',
+        'A tenant keeps at least one active owner: make someone else owner first.',
+      );
     }
   }
 
@@ -293,15 +329,19 @@ export class UserService {
   /** Keeps the row for the audit trail; frees email, userName and externalId for reuse. */
   private async markRemoved(tx: EntityManager, user: User): Promise<void> {
     const now = this.deps.clock.now();
-    await tx.update(User, { id: user.id }, {
-      removedAt: now,
-      active: false,
-      emailKey: null,
-      userNameKey: null,
-      externalId: null,
-      updatedAt: now,
-      version: user.version + 1,
-    });
+    await tx.update(
+      User,
+      { id: user.id },
+      {
+        removedAt: now,
+        active: false,
+        emailKey: null,
+        userNameKey: null,
+        externalId: null,
+        updatedAt: now,
+        version: user.version + 1,
+      },
+    );
     await revokeUserSessions(tx, user.tenantId, user.id, 'removed', this.deps.clock);
     await tx.delete(TeamMembership, { tenantId: user.tenantId, userId: user.id });
     await tx.delete(GroupMember, { tenantId: user.tenantId, userId: user.id });

@@ -1,0 +1,139 @@
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SQLITE_PATH, dialectOf } from '@gatehouse/domain';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What Express accepts for 'trust proxy': a boolean, a hop count, or addresses/CIDRs/names. */
+export type TrustProxy = boolean | number | string[];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `undefined` means the SQLite file at the domain's DEFAULT_SQLITE_PATH. */
+  databaseUrl: string | undefined;
+  /** The origin users and IdPs reach us at, without a trailing slash. */
+  publicUrl: string;
+  trustProxy: TrustProxy;
+  logLevel: LogLevel;
+  bodyLimit: string;
+  /** The built admin SPA; it may not exist (the SPA is built separately). */
+  adminDistDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+// From src/config.ts (tests) and dist/config.js (production) alike, this is apps/admin/dist.
+const ADMIN_DIST_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
+
+// proxy-addr's named ranges (https://expressjs.com/en/guide/behind-proxies.html).
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const Port = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+);
+
+const TrustProxyValue = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx): TrustProxy => {
+      if (raw === undefined || raw === 'false') return false;
+      if (raw === 'true') return true;
+      if (/^\d+$/.test(raw)) return Number(raw);
+      const entries = raw.split(',').map((s) => s.trim());
+      const bad = entries.filter((e) => !isProxyEntry(e));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected true, false, a hop count, or a comma list of addresses/CIDRs (bad: ${bad.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    }),
+);
+
+const Env = z.object({
+  PORT: Port,
+  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  DATABASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
+  PUBLIC_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  TRUST_PROXY: TrustProxyValue,
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
+});
+
+/** Reads and validates the environment; throws `ConfigError` naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.PUBLIC_URL ?? `http://${hostForUrl(e.HOST)}:${e.PORT}`,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: '1mb',
+    adminDistDir: ADMIN_DIST_DIR,
+  };
+}
+
+/** `sqlite <absolute path>` or `postgres <url without password>`, for logs. */
+export function describeDatabase(url: string | undefined): string {
+  if (dialectOf(url) === 'sqlite') {
+    // Mirrors how createDatabase() resolves the path, so the log names the file actually opened.
+    return `sqlite ${resolve((url ?? DEFAULT_SQLITE_PATH).replace(/^sqlite:(\/\/)?/, ''))}`;
+  }
+  return `postgres ${redactUrl(url ?? '')}`;
+}
+
+function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
+    return u.toString();
+  } catch {
+    return '(unparsable url)';
+  }
+}
+
+export function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (version === 4 && isIP(prefix) === 4) return true; // netmask form, 10.0.0.0/255.0.0.0
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
