@@ -1,4 +1,11 @@
 // The only list of entities (STYLE §5).
+import { ProvisioningLogEntry } from './provisioning-log-entry.entity.js';
+import { RateLimitCounter } from './rate-limit-counter.entity.js';
+import { EmailSignInToken } from './email-sign-in-token.entity.js';
+import { RecoveryCode } from './recovery-code.entity.js';
+import { AuthRequest } from './auth-request.entity.js';
+import { OutboxMessage } from './outbox-message.entity.js';
+import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { AiProviderSetting } from './ai-provider-setting.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { AuditChainHead } from './audit-chain-head.entity.js';
@@ -33,6 +40,13 @@ import { User } from './user.entity.js';
 import { UserIdentity } from './user-identity.entity.js';
 
 export {
+  ProvisioningLogEntry,
+  RateLimitCounter,
+  EmailSignInToken,
+  RecoveryCode,
+  AuthRequest,
+  OutboxMessage,
+  WebhookDelivery,
   AiProviderSetting,
   ApiKey,
   AuditChainHead,
@@ -72,6 +86,13 @@ export type { AuditChange } from './audit-event.entity.js';
 export type { InvitedTeam } from './invitation.entity.js';
 
 export const ENTITIES = [
+  ProvisioningLogEntry,
+  RateLimitCounter,
+  EmailSignInToken,
+  RecoveryCode,
+  AuthRequest,
+  OutboxMessage,
+  WebhookDelivery,
   AiProviderSetting,
   ApiKey,
   AuditChainHead,

@@ -52,7 +52,9 @@ export class User {
   /** The last SCIM payload as received, for debugging sync. */
   @LongTextColumn({ nullable: true }) lastScimPayload!: string | null;
   @TimeColumn({ nullable: true }) lastSyncedAt!: Date | null;
+  /** TOTP secret sealed with the instance key; set at enrolment, confirmed by `mfaEnabledAt`. */
   @LongTextColumn({ nullable: true }) mfaSecretEncrypted!: string | null;
+  @TimeColumn({ nullable: true }) mfaEnabledAt!: Date | null;
   /** Bumped on every change: the SCIM weak ETag. */
   @IntColumn() version!: number;
   @TimeColumn() createdAt!: Date;

@@ -73,6 +73,7 @@ export async function createInvitedUser(
     lastScimPayload: null,
     lastSyncedAt: null,
     mfaSecretEncrypted: null,
+    mfaEnabledAt: null,
     version: 1,
     createdAt: now,
     updatedAt: now,
