@@ -2,10 +2,14 @@ import type { ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import type { Services } from '@gatehouse/domain';
+import { apiRouter } from './api/router.js';
+import { authRouter } from './auth/router.js';
 import type { Config } from './config.js';
 import { adminConsole } from './http/admin-console.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
 import { requestId } from './http/request-id.js';
+import { scimRouter } from './scim/router.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -17,7 +21,9 @@ export interface AppDeps {
   db: { ping(): Promise<void> };
   logger: Logger;
   config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'>;
-  /** Mounted at /api, before the JSON 404 for unknown API paths. */
+  /** The domain services; without them only probes and the SPA are served (tests of the bare app). */
+  services?: Services;
+  /** Extra routes mounted at /api, before the JSON 404 for unknown API paths (tests). */
   api?: Router;
 }
 
@@ -55,6 +61,12 @@ export function buildApp(deps: AppDeps): Express {
       .json({ status: ready ? 'ready' : 'unavailable' });
   });
 
+  if (deps.services) {
+    const routerDeps = { services: deps.services, logger, config };
+    app.use('/scim/v2', scimRouter(routerDeps));
+    app.use('/auth', authRouter(routerDeps));
+    app.use('/api', apiRouter(routerDeps));
+  }
   if (deps.api) app.use('/api', deps.api);
   app.use(['/api', '/scim'], routeNotFound);
   app.use(adminConsole(config.adminDistDir));

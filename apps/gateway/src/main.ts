@@ -7,11 +7,11 @@ import { startServer } from './server.js';
 
 async function main(config: Config, logger: Logger): Promise<void> {
   const database = describeDatabase(config.databaseUrl);
-  const { db, migrationsApplied: applied } = await openRuntime(config);
+  const { db, services, migrationsApplied: applied } = await openRuntime(config);
   if (applied.length > 0) logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   else logger.info('Database schema is up to date');
 
-  const app = buildApp({ db, logger, config });
+  const app = buildApp({ db, logger, config, services });
   const server = await startServer(app, config);
   logger.info({ database, address: server.url }, `Gatehouse listening on ${config.publicUrl}`);
 
