@@ -3,7 +3,15 @@
  * the gateway maps `kind` to a status in one place (apps/gateway/src/http/errors.ts).
  * Browser-safe: no node built-ins.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'denied' | 'conflict' | 'invariant';
+export type DomainErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'not-found'
+  | 'denied'
+  | 'conflict'
+  | 'invariant'
+  | 'rate-limited'
+  | 'precondition';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -40,4 +48,19 @@ export class Conflict extends DomainError {
 /** A cross-row rule would be broken (last owner, last team member, allocation limit…). */
 export class InvariantViolated extends DomainError {
   readonly kind = 'invariant' as const;
+}
+
+/** No valid credential (session, token) came with the request. */
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated' as const;
+}
+
+/** Too many requests; `details.retryAfterSeconds` says when to try again. */
+export class RateLimited extends DomainError {
+  readonly kind = 'rate-limited' as const;
+}
+
+/** A precondition the client set does not hold (e.g. an If-Match version). */
+export class PreconditionFailed extends DomainError {
+  readonly kind = 'precondition' as const;
 }

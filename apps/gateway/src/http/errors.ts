@@ -29,10 +29,13 @@ export interface ScimError {
 
 const STATUS = {
   invalid: 400,
+  unauthenticated: 401,
   denied: 403,
   'not-found': 404,
   conflict: 409,
   invariant: 409,
+  precondition: 412,
+  'rate-limited': 429,
 } as const satisfies Record<Kind, number>;
 
 // RFC 7644 §3.12 scimType values.
@@ -128,6 +131,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    const retryAfter = (problem.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    // RFC 9110 §10.2.3: Entra and Okta back off by Retry-After and retry only the throttled request.
+    if (problem.status === 429 && typeof retryAfter === 'number')
+      res.set('Retry-After', String(Math.ceil(retryAfter)));
     if (isScimPath(req.path)) {
       res.status(problem.status).type('application/scim+json').json(toScimError(problem));
       return;

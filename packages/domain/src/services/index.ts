@@ -5,6 +5,7 @@ import { ActorService } from './actor.service.js';
 import { AuditLog } from './audit.js';
 import { AuditService } from './audit.service.js';
 import { ScimTokenService } from './scim-token.service.js';
+import { SessionService } from './session.service.js';
 import { SsoConnectionService } from './sso-connection.service.js';
 import { TeamService } from './team.service.js';
 import { TenantService } from './tenant.service.js';
@@ -14,6 +15,7 @@ export interface Services {
   db: Database;
   clock: Clock;
   actors: ActorService;
+  sessions: SessionService;
   tenants: TenantService;
   users: UserService;
   teams: TeamService;
@@ -26,10 +28,12 @@ export interface Services {
 export function createServices(db: Database, opts: { encryptionKey: Buffer; clock?: Clock }): Services {
   const clock = opts.clock ?? systemClock;
   const deps = { db, clock, audit: new AuditLog(clock), secrets: new SecretBox(opts.encryptionKey) };
+  const actors = new ActorService(deps);
   return {
     db,
     clock,
-    actors: new ActorService(deps),
+    actors,
+    sessions: new SessionService(deps, actors, opts.encryptionKey),
     tenants: new TenantService(deps),
     users: new UserService(deps),
     teams: new TeamService(deps),
@@ -49,3 +53,9 @@ export type { AddMemberResult } from './team.service.js';
 export type { CreatedTenant } from './tenant.service.js';
 export type { ScimPrincipal } from './scim-token.service.js';
 export { loadEncryptionKey } from './instance-secrets.js';
+export {
+  SESSION_POLICY_BOUNDS,
+  sessionExpiry,
+  type ResolvedSession,
+  type StartSessionInput,
+} from './session.service.js';
