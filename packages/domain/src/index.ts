@@ -11,3 +11,18 @@ export {
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export * from './services/index.js';
 export * from './permissions/index.js';
+// Entity types for the gateway's mappers and tests; only services create or change them.
+export type {
+  AuditEvent,
+  Group,
+  Invitation,
+  Session,
+  SignInEvent,
+  SsoConnection,
+  ScimToken,
+  Team,
+  TeamMembership,
+  Tenant,
+  TenantSettings,
+  User,
+} from './entities/index.js';

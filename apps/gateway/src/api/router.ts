@@ -1,7 +1,39 @@
 import { Router } from 'express';
+import { defineRoute, mountRoutes, type Route } from '../http/define-route.js';
 import type { RouterDeps } from '../http/deps.js';
+import { openApiDocument } from '../http/openapi.js';
+import { csrfProtection, loadSession } from '../http/session.js';
+import { meRoutes } from './me.routes.js';
 
-/** Mounted by buildApp; filled in by the api issue. */
-export function apiRouter(_deps: RouterDeps): Router {
-  return Router();
+/** Every /api route, in one list: the router and the OpenAPI document are built from it. */
+export function apiRoutes(deps: RouterDeps): Route[] {
+  return [...meRoutes(deps.services)];
 }
+
+export function apiRouter(deps: RouterDeps): Router {
+  const routes = apiRoutes(deps);
+  const document = openApiDocument([...routes, openApiRoute], {
+    title: 'Gatehouse admin API',
+    version: '1',
+    serverUrl: deps.config.publicUrl,
+  });
+  const router = Router();
+  router.use(loadSession(deps.services, deps.config));
+  router.use(csrfProtection(deps.services));
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  return mountRoutes(router, routes);
+}
+
+/** Documents itself. */
+const openApiRoute = defineRoute(
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'meta',
+    summary: 'This API’s OpenAPI 3.1 document',
+    auth: 'public',
+  },
+  async () => undefined,
+);

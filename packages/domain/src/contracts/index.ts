@@ -1,2 +1,3 @@
 export * from './enums.js';
 export * from './inputs.js';
+export * from './me.js';

@@ -1,5 +1,5 @@
 import { IsNull } from 'typeorm';
-import { TeamMembership, User } from '../entities/index.js';
+import { TeamMembership, Tenant, User } from '../entities/index.js';
 import { NotFound } from '../errors.js';
 import type { TeamRole, TenantRole } from '../permissions/index.js';
 import type { ActorContext } from './context.js';
@@ -12,6 +12,15 @@ const TENANT_RANK: Record<TenantRole, number> = { owner: 3, manager: 2, member: 
 /** Builds the permission actor of a signed-in user from the database, for every request. */
 export class ActorService {
   constructor(private readonly deps: Pick<ServiceDeps, 'db'>) {}
+
+  /** The signed-in user's own profile and tenant, for GET /api/me. */
+  async profile(actor: ActorContext): Promise<{ user: User; tenant: Tenant }> {
+    if (actor.kind !== 'user') throw new NotFound('user.not_found', 'No signed-in user.');
+    const em = this.deps.db.manager;
+    const user = await em.findOneByOrFail(User, { tenantId: actor.tenantId, id: actor.userId });
+    const tenant = await em.findOneByOrFail(Tenant, { id: actor.tenantId });
+    return { user, tenant };
+  }
 
   async forUser(tenantId: string, userId: string, ip: string | null = null): Promise<ActorContext> {
     const em = this.deps.db.manager;
