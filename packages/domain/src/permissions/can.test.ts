@@ -114,6 +114,7 @@ const OWNER_POLICY: Action[] = [
   'allocation:edit',
   'audit:verify',
   'usageKey:manage',
+  'usageLimit:edit',
   'outbox:view',
 ];
 const PROVISIONING: Action[] = ['user:provision', 'group:provision'];

@@ -114,6 +114,8 @@ export const TENANT_TABLE = {
   'audit:verify':          { owner: true, manager: false,       member: false },
   // 000: "Monitoring event usage" is tenant-wide configuration once a key lets other tools read it
   'usageKey:manage':       { owner: true, manager: false,       member: false },
+  // 000: "whether you're approaching any limits" — the tenant's monthly event limit is tenant-wide policy
+  'usageLimit:edit':       { owner: true, manager: false,       member: false },
   // 001: delivery problems go past managers ("ask a Control Panel operator"); the outbox holds sign-in links
   'outbox:view':           { owner: true, manager: false,       member: false },
 } as const satisfies Record<string, TenantRow>;
