@@ -15,6 +15,14 @@ export interface AuditChange {
 @Entity('audit_events')
 // Audit log pages, newest first, keyset on (occurred_at, id).
 @Index('idx_audit_events_tenant_time', ['tenantId', 'occurredAt', 'id'])
+// Audit log filtered by actor, newest first (GET /api/audit-events?actorId=).
+@Index('idx_audit_events_tenant_actor_time', ['tenantId', 'actorId', 'occurredAt', 'id'])
+// Audit log filtered by action, newest first (GET /api/audit-events?action=).
+@Index('idx_audit_events_tenant_action_time', ['tenantId', 'action', 'occurredAt', 'id'])
+// Audit log filtered by target type (and target id), newest first (GET /api/audit-events?targetType=).
+@Index('idx_audit_events_tenant_target_time', ['tenantId', 'targetType', 'occurredAt', 'id'])
+// Audit log filtered by team, newest first (GET /api/audit-events?teamId=).
+@Index('idx_audit_events_tenant_team_time', ['tenantId', 'teamId', 'occurredAt', 'id'])
 // Chain verification walks a tenant's records in order.
 @Index('uq_audit_events_tenant_seq', ['tenantId', 'seq'], { unique: true })
 export class AuditEvent {

@@ -5,6 +5,8 @@ import { IdColumn, IntColumn, LongTextColumn, RefColumn, TextColumn, TimeColumn 
 @Entity('webhook_deliveries')
 // The delivery worker picks due deliveries in order.
 @Index('idx_webhook_deliveries_due', ['status', 'nextAttemptAt'])
+// A tenant's delivery counts and latest outcome (GET /api/settings/integrations/audit-webhook).
+@Index('idx_webhook_deliveries_tenant_status', ['tenantId', 'status', 'createdAt'])
 export class WebhookDelivery {
   @IdColumn() id!: string;
   @RefColumn() tenantId!: string;
