@@ -8,12 +8,16 @@ const GATEWAY = 'http://127.0.0.1:3000';
 export default defineConfig({
   base: '/',
   plugins: [vue()],
-  build: { outDir: 'dist' },
+  build: {
+    outDir: 'dist',
+    // scripts/bundle-budget.mjs reads the manifest to tell the initial chunks from the lazy ones.
+    manifest: true,
+  },
   server: {
     proxy: { '/api': GATEWAY, '/auth': GATEWAY, '/scim': GATEWAY, '/healthz': GATEWAY },
   },
   test: {
     environment: 'happy-dom',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
   },
 });
