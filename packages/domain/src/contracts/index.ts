@@ -5,3 +5,7 @@ export * from './monitoring.js';
 export * from './settings.js';
 export * from './integrations.js';
 export * from './usage.js';
+export * from './users.js';
+export * from './teams.js';
+export * from './objects.js';
+export * from './allocation.js';

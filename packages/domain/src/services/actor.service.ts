@@ -1,13 +1,11 @@
 import { IsNull } from 'typeorm';
 import { TeamMembership, Tenant, User } from '../entities/index.js';
 import { NotFound } from '../errors.js';
-import type { TeamRole, TenantRole } from '../permissions/index.js';
+import type { TeamRole } from '../permissions/index.js';
 import type { ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { loadFeatures } from './feature-flags.js';
-import { highestTeamRole } from './roles.js';
-
-const TENANT_RANK: Record<TenantRole, number> = { owner: 3, manager: 2, member: 1 };
+import { effectiveTenantRole, highestTeamRole } from './roles.js';
 
 /** Builds the permission actor of a signed-in user from the database, for every request. */
 export class ActorService {
@@ -34,10 +32,7 @@ export class ActorService {
       const role = highestTeamRole(m.role, m.mappedRole);
       if (role) teamRoles[m.teamId] = role;
     }
-    const tenantRole =
-      user.mappedTenantRole && TENANT_RANK[user.mappedTenantRole] > TENANT_RANK[user.tenantRole]
-        ? user.mappedTenantRole
-        : user.tenantRole;
+    const tenantRole = effectiveTenantRole(user);
     return {
       kind: 'user',
       tenantId,

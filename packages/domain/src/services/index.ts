@@ -10,6 +10,16 @@ import { SsoConnectionService } from './sso-connection.service.js';
 import { TeamService } from './team.service.js';
 import { TenantService } from './tenant.service.js';
 import { UserService } from './user.service.js';
+import { AllocationService } from './allocation.service.js';
+import { CaseService } from './case.service.js';
+import { CredentialService } from './credential.service.js';
+import { DashboardService } from './dashboard.service.js';
+import { DraftsService } from './drafts.js';
+import { ResourceService } from './resource.service.js';
+import { SharingService } from './sharing.js';
+import { StoryService } from './story.service.js';
+import { TeamDirectoryService } from './team-directory.service.js';
+import { UserDirectoryService } from './user-directory.service.js';
 
 export interface Services {
   db: Database;
@@ -22,6 +32,16 @@ export interface Services {
   scimTokens: ScimTokenService;
   ssoConnections: SsoConnectionService;
   audit: AuditService;
+  userDirectory: UserDirectoryService;
+  teamDirectory: TeamDirectoryService;
+  credentials: CredentialService;
+  resources: ResourceService;
+  stories: StoryService;
+  cases: CaseService;
+  dashboards: DashboardService;
+  sharing: SharingService;
+  drafts: DraftsService;
+  allocations: AllocationService;
 }
 
 /** Wires every service by hand from the database, the clock and the instance key. */
@@ -29,17 +49,29 @@ export function createServices(db: Database, opts: { encryptionKey: Buffer; cloc
   const clock = opts.clock ?? systemClock;
   const deps = { db, clock, audit: new AuditLog(clock), secrets: new SecretBox(opts.encryptionKey) };
   const actors = new ActorService(deps);
+  const users = new UserService(deps);
+  const teams = new TeamService(deps);
   return {
     db,
     clock,
     actors,
     sessions: new SessionService(deps, actors, opts.encryptionKey),
     tenants: new TenantService(deps),
-    users: new UserService(deps),
-    teams: new TeamService(deps),
+    users,
+    teams,
     scimTokens: new ScimTokenService(deps),
     ssoConnections: new SsoConnectionService(deps),
     audit: new AuditService(deps),
+    userDirectory: new UserDirectoryService(deps, users),
+    teamDirectory: new TeamDirectoryService(deps, teams),
+    credentials: new CredentialService(deps),
+    resources: new ResourceService(deps),
+    stories: new StoryService(deps),
+    cases: new CaseService(deps),
+    dashboards: new DashboardService(deps),
+    sharing: new SharingService(deps),
+    drafts: new DraftsService(deps),
+    allocations: new AllocationService(deps),
   };
 }
 
@@ -47,7 +79,7 @@ export type { ActorContext } from './context.js';
 export { authorize, systemActor } from './context.js';
 export type { ChainVerdict } from './audit.js';
 export { userStatus } from './user.service.js';
-export { highestTeamRole } from './roles.js';
+export { effectiveTenantRole, highestTeamRole } from './roles.js';
 export { verifyAuditChain, hashAuditEvent, canonicalJson } from './audit.js';
 export type { AddMemberResult } from './team.service.js';
 export type { CreatedTenant } from './tenant.service.js';
@@ -59,3 +91,14 @@ export {
   type ResolvedSession,
   type StartSessionInput,
 } from './session.service.js';
+export type { DirectoryUser, DirectoryUserDetail, InvitationOutcome } from './user-directory.service.js';
+export type { AddedMember, TeamMemberRecord, TeamSummaryRecord } from './team-directory.service.js';
+export type { CredentialRecord } from './credential.service.js';
+export type { ResourceRecord } from './resource.service.js';
+export type { StoryRecord, StorySpace } from './story.service.js';
+export type { CaseRecord } from './case.service.js';
+export type { DashboardRecord } from './dashboard.service.js';
+export type { SharedObjectEntry } from './sharing.js';
+export type { DraftsSummary } from './drafts.js';
+export type { AllocationRecord } from './allocation.service.js';
+export type { Page } from './team-object.js';

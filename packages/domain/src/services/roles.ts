@@ -1,4 +1,4 @@
-import type { TeamRole } from '../permissions/index.js';
+import type { TeamRole, TenantRole } from '../permissions/index.js';
 
 /**
  * Breadth of each team role, for "a user in several mapped groups gets the highest role" and for
@@ -17,4 +17,19 @@ export function highestTeamRole(...roles: Array<TeamRole | null | undefined>): T
   let best: TeamRole | null = null;
   for (const r of roles) if (r && (!best || RANK[r] > RANK[best])) best = r;
   return best;
+}
+
+const TENANT_RANK: Record<TenantRole, number> = { owner: 3, manager: 2, member: 1 };
+
+/**
+ * The tenant role an account acts with: the higher of the one a person gave and the one an IdP
+ * group mapping gives (mappings never give owner). Permission targets use it, so a mapped manager is
+ * a manager to the table too.
+ */
+export function effectiveTenantRole(user: {
+  tenantRole: TenantRole;
+  mappedTenantRole: TenantRole | null;
+}): TenantRole {
+  const mapped = user.mappedTenantRole;
+  return mapped && TENANT_RANK[mapped] > TENANT_RANK[user.tenantRole] ? mapped : user.tenantRole;
 }

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import {
   ChangeTenantRoleInput,
   InviteUserInput,
@@ -25,6 +25,7 @@ import type { ServiceDeps } from './deps.js';
 import { assertRoleAvailable, loadFeatures } from './feature-flags.js';
 import { issueInvitation, openInvitation, type IssuedInvitation } from './invitations.js';
 import { parseInput } from './parse.js';
+import { effectiveTenantRole } from './roles.js';
 
 export function userStatus(u: Pick<User, 'removedAt' | 'active' | 'activatedAt'>): UserStatus {
   if (u.removedAt) return 'removed';
@@ -93,7 +94,7 @@ export class UserService {
 
   async get(actor: ActorContext, userId: string): Promise<User> {
     const user = await getUser(this.deps.db.manager, actor.tenantId, userId);
-    authorize(actor, 'user:view', { userId: user.id, tenantRole: user.tenantRole });
+    authorize(actor, 'user:view', { userId: user.id, tenantRole: effectiveTenantRole(user) });
     return user;
   }
 
@@ -131,7 +132,7 @@ export class UserService {
   async resendInvitation(actor: ActorContext, userId: string): Promise<{ user: User } & IssuedInvitation> {
     return this.deps.db.transaction(async (tx) => {
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:resendInvitation', { userId, tenantRole: user.tenantRole });
+      authorize(actor, 'user:resendInvitation', { userId, tenantRole: effectiveTenantRole(user) });
       const current = await openInvitation(tx, actor.tenantId, userId);
       if (!current || user.activatedAt) {
         throw new InvalidInput('invitation.none_pending', 'This user has no pending invitation.');
@@ -157,12 +158,12 @@ export class UserService {
   async revokeInvitation(actor: ActorContext, userId: string): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:revokeInvitation', { userId, tenantRole: user.tenantRole });
+      authorize(actor, 'user:revokeInvitation', { userId, tenantRole: effectiveTenantRole(user) });
       if (user.activatedAt)
         throw new InvalidInput('invitation.none_pending', 'This user has already joined.');
       await tx.update(
         Invitation,
-        { tenantId: actor.tenantId, userId, acceptedAt: null, revokedAt: null },
+        { tenantId: actor.tenantId, userId, acceptedAt: IsNull(), revokedAt: IsNull() },
         {
           revokedAt: this.deps.clock.now(),
         },
@@ -230,7 +231,11 @@ export class UserService {
     return this.deps.db.transaction(async (tx) => {
       await lockTenant(tx, actor.tenantId);
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:changeRole', { userId, tenantRole: user.tenantRole, newRole: tenantRole });
+      authorize(actor, 'user:changeRole', {
+        userId,
+        tenantRole: effectiveTenantRole(user),
+        newRole: tenantRole,
+      });
       if (user.tenantRole === tenantRole) return user;
       if (user.tenantRole === 'owner') await this.assertAnotherOwner(tx, user);
       const now = this.deps.clock.now();
@@ -263,7 +268,7 @@ export class UserService {
     await this.deps.db.transaction(async (tx) => {
       await lockTenant(tx, actor.tenantId);
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:remove', { userId, tenantRole: user.tenantRole });
+      authorize(actor, 'user:remove', { userId, tenantRole: effectiveTenantRole(user) });
       if (user.tenantRole === 'owner') await this.assertAnotherOwner(tx, user);
       await this.assertNotLastMemberAnywhere(tx, user);
       await this.markRemoved(tx, user);
@@ -282,7 +287,7 @@ export class UserService {
       const user = await lockUser(tx, actor.tenantId, userId);
       authorize(actor, active ? 'user:reactivate' : 'user:deactivate', {
         userId,
-        tenantRole: user.tenantRole,
+        tenantRole: effectiveTenantRole(user),
       });
       if (user.active === active) return user;
       if (!active && user.tenantRole === 'owner') await this.assertAnotherOwner(tx, user);
