@@ -26,6 +26,8 @@ import {
 @Index('uq_users_tenant_external_id', ['tenantId', 'externalId'], { unique: true })
 // Admin user list ordered by creation with keyset paging.
 @Index('idx_users_tenant_created', ['tenantId', 'createdAt', 'id'])
+// Admin user list sorted by last sign-in (never-signed-in accounts last) with keyset paging.
+@Index('idx_users_tenant_last_sign_in', ['tenantId', 'lastSignInAt', 'id'])
 export class User {
   @IdColumn() id!: string;
   @RefColumn() tenantId!: string;

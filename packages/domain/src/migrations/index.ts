@@ -2,9 +2,11 @@
 import { Init1795622177939 as sqliteInit1795622177939 } from './sqlite/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as sqliteAddSignInProvisioningAndDelivery1795622438285 } from './sqlite/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as sqliteAddAuditFilterAndDeliveryIndexes1795623460586 } from './sqlite/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
+import { AddUsersLastSignInIndex1795623712066 as sqliteAddUsersLastSignInIndex1795623712066 } from './sqlite/1795623712066-AddUsersLastSignInIndex.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
+import { AddUsersLastSignInIndex1795623712066 as postgresAddUsersLastSignInIndex1795623712066 } from './postgres/1795623712066-AddUsersLastSignInIndex.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -13,10 +15,12 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteInit1795622177939,
     sqliteAddSignInProvisioningAndDelivery1795622438285,
     sqliteAddAuditFilterAndDeliveryIndexes1795623460586,
+    sqliteAddUsersLastSignInIndex1795623712066,
   ],
   postgres: [
     postgresInit1795622177939,
     postgresAddSignInProvisioningAndDelivery1795622438285,
     postgresAddAuditFilterAndDeliveryIndexes1795623460586,
+    postgresAddUsersLastSignInIndex1795623712066,
   ],
 };
