@@ -9,3 +9,4 @@ export * from './users.js';
 export * from './teams.js';
 export * from './objects.js';
 export * from './allocation.js';
+export * from './auth.js';

@@ -20,6 +20,15 @@ import { SharingService } from './sharing.js';
 import { StoryService } from './story.service.js';
 import { TeamDirectoryService } from './team-directory.service.js';
 import { UserDirectoryService } from './user-directory.service.js';
+import { IpAllowlistService } from './ip-allowlist.service.js';
+import { MailService, outboxOnlyMailer, type Mailer } from './mail.service.js';
+import { MfaService } from './mfa.service.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RecoveryCodes } from './recovery-codes.js';
+import { SignInActivityService } from './sign-in-activity.service.js';
+import { SignInService } from './sign-in.service.js';
+import { TenantSettingsService } from './tenant-settings.service.js';
+import { UserAccessService } from './user-access.service.js';
 
 export interface Services {
   db: Database;
@@ -42,20 +51,47 @@ export interface Services {
   sharing: SharingService;
   drafts: DraftsService;
   allocations: AllocationService;
+  // sign-in (issue 5)
+  rateLimiter: RateLimiter;
+  mail: MailService;
+  signIn: SignInService;
+  signIns: SignInActivityService;
+  mfa: MfaService;
+  ipAllowlist: IpAllowlistService;
+  tenantSettings: TenantSettingsService;
+  userAccess: UserAccessService;
 }
 
 /** Wires every service by hand from the database, the clock and the instance key. */
-export function createServices(db: Database, opts: { encryptionKey: Buffer; clock?: Clock }): Services {
+export function createServices(
+  db: Database,
+  opts: { encryptionKey: Buffer; clock?: Clock; mailer?: Mailer },
+): Services {
   const clock = opts.clock ?? systemClock;
   const deps = { db, clock, audit: new AuditLog(clock), secrets: new SecretBox(opts.encryptionKey) };
   const actors = new ActorService(deps);
   const users = new UserService(deps);
   const teams = new TeamService(deps);
+  const sessions = new SessionService(deps, actors, opts.encryptionKey);
+  const rateLimiter = new RateLimiter(deps);
+  const mail = new MailService(deps, opts.mailer ?? outboxOnlyMailer);
+  const recoveryCodes = new RecoveryCodes(opts.encryptionKey);
+  const ipAllowlist = new IpAllowlistService(deps, rateLimiter);
+  const signIn = new SignInService(
+    deps,
+    sessions,
+    actors,
+    users,
+    mail,
+    rateLimiter,
+    ipAllowlist,
+    recoveryCodes,
+  );
   return {
     db,
     clock,
     actors,
-    sessions: new SessionService(deps, actors, opts.encryptionKey),
+    sessions,
     tenants: new TenantService(deps),
     users,
     teams,
@@ -72,6 +108,14 @@ export function createServices(db: Database, opts: { encryptionKey: Buffer; cloc
     sharing: new SharingService(deps),
     drafts: new DraftsService(deps),
     allocations: new AllocationService(deps),
+    rateLimiter,
+    mail,
+    signIn,
+    signIns: new SignInActivityService(deps),
+    mfa: new MfaService(deps, rateLimiter, recoveryCodes),
+    ipAllowlist,
+    tenantSettings: new TenantSettingsService(deps),
+    userAccess: new UserAccessService(deps, signIn, mail),
   };
 }
 
@@ -102,3 +146,24 @@ export type { SharedObjectEntry } from './sharing.js';
 export type { DraftsSummary } from './drafts.js';
 export type { AllocationRecord } from './allocation.service.js';
 export type { Page } from './team-object.js';
+export type { RateLimitVerdict } from './rate-limiter.js';
+export { DEFAULT_SENDER, invitationUrl, type Mailer, type MailMessage } from './mail.service.js';
+export {
+  AUTH_REQUEST_TTL_MS,
+  EMAIL_LINK_TTL_MS,
+  SignInRefused,
+  signInLinkUrl,
+  type PendingSso,
+  type SignInContext,
+  type SignInOutcome,
+  type SsoClientSettings,
+} from './sign-in.service.js';
+export type { SignInActivityFilter, SignInDay, SignInEventItem } from './sign-in-activity.service.js';
+export {
+  parseClientIp,
+  parseIpRange,
+  type IpAllowlistState,
+  type ReplaceIpAllowlist,
+} from './ip-allowlist.service.js';
+export type { AuthMethodsState, SessionPolicyState } from './tenant-settings.service.js';
+export { totpAt, verifyTotp } from './totp.js';
