@@ -4,6 +4,7 @@ import { ConfigError, describeDatabase, loadConfig, type Config } from './config
 import { createLogger, type Logger } from './logger.js';
 import { openRuntime } from './runtime.js';
 import { startServer } from './server.js';
+import { startWebhookDeliveryWorker } from './workers/webhook-delivery.worker.js';
 
 async function main(config: Config, logger: Logger): Promise<void> {
   const database = describeDatabase(config.databaseUrl);
@@ -14,6 +15,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const app = buildApp({ db, logger, config, services });
   const server = await startServer(app, config);
   logger.info({ database, address: server.url }, `Gatehouse listening on ${config.publicUrl}`);
+  const webhookWorker = startWebhookDeliveryWorker(services.webhookDeliveries, logger);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -22,6 +24,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
     logger.info({ signal }, 'Shutting down: finishing in-flight requests');
     server
       .close()
+      .then(() => webhookWorker.stop())
       .then(() => db.close())
       .then(
         () => {

@@ -15,6 +15,7 @@ export function meRoutes(services: Services): Route[] {
       async ({ actor, session }) => {
         const { user, tenant } = await services.actors.profile(actor);
         if (actor.kind !== 'user') throw new Error('session actors are users');
+        const usageWarning = await services.usage.warningFor(actor);
         return {
           user: {
             id: user.id,
@@ -26,6 +27,7 @@ export function meRoutes(services: Services): Route[] {
           teamRoles: actor.teamRoles,
           features: actor.features ?? { cases: false, customObjectSharing: false },
           csrfToken: session.csrfToken,
+          ...(usageWarning ? { usageWarning } : {}),
         };
       },
     ),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TEAM_ROLES, TENANT_ROLES } from '../permissions/roles.js';
+import { UsageWarning } from './usage.js';
 
 /** GET /api/me: who is signed in, with what the SPA needs to build the same actor `can()` uses. */
 export const MeResponse = z.object({
@@ -14,5 +15,7 @@ export const MeResponse = z.object({
   features: z.object({ cases: z.boolean(), customObjectSharing: z.boolean() }),
   /** Echo in X-CSRF-Token on state-changing calls; keep in memory only. */
   csrfToken: z.string(),
+  /** For those who may change the monthly event limit (owners): this month's usage at 80% or 100%. */
+  usageWarning: UsageWarning.optional(),
 });
 export type MeResponse = z.infer<typeof MeResponse>;

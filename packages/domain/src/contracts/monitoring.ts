@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTOR_TYPES } from './enums.js';
+import { ACTOR_TYPES, SIGN_IN_METHODS, SIGN_IN_RESULTS } from './enums.js';
 
 // Monitoring (seed 000 "Monitor and maintain"; seed 001 "Management → Observability"): the audit log,
 // sign-in activity and the provisioning log, all listed newest first by keyset on (occurred_at, id).
@@ -86,7 +86,44 @@ export const AuditChainVerdict = z.object({
 });
 export type AuditChainVerdict = z.infer<typeof AuditChainVerdict>;
 
-// ---- sign-in activity: the contracts live with the sign-in issue's (auth.ts) ----
+// ---- sign-in activity (seed 000 "Monitoring access", "download sign-in activity logs") ----
+
+export const SignInFilter = z.object({
+  userId: z.string().trim().min(1).max(36).optional(),
+  result: z.enum(SIGN_IN_RESULTS).optional(),
+  method: z.enum(SIGN_IN_METHODS).optional(),
+  ...TimeRange,
+});
+export type SignInFilter = z.infer<typeof SignInFilter>;
+
+export const SignInListQuery = SignInFilter.extend({ cursor: Cursor.optional(), limit: PageLimit });
+export type SignInListQuery = z.input<typeof SignInListQuery>;
+
+export const SignInEventView = z.object({
+  id: z.string(),
+  occurredAt: z.string(),
+  userId: z.string().nullable(),
+  email: z.string().nullable(),
+  result: z.enum(SIGN_IN_RESULTS),
+  reason: z.string().nullable(),
+  method: z.enum(SIGN_IN_METHODS),
+  connectionId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type SignInEventView = z.infer<typeof SignInEventView>;
+
+export const SignInPage = pageOf(SignInEventView);
+export type SignInPage = z.infer<typeof SignInPage>;
+
+export const SignInExportQuery = SignInFilter;
+
+/** Days are UTC calendar days; the range is at most a year. */
+export const SignInsPerDayQuery = z.object({ from: Instant, to: Instant });
+export const SignInsPerDay = z.object({
+  days: z.array(z.object({ day: z.string(), success: z.number().int(), failure: z.number().int() })),
+});
+export type SignInsPerDay = z.infer<typeof SignInsPerDay>;
 
 // ---- provisioning log ----
 

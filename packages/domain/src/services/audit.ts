@@ -65,13 +65,20 @@ export function hashAuditEvent(e: Hashed): string {
   );
 }
 
+/** Work that must commit or fail with an audit record (it runs in the record's transaction). */
+export type AuditRecordHook = (tx: EntityManager, event: AuditEvent) => Promise<void>;
+
 /**
  * Appends to a tenant's hash chain inside the caller's transaction, so a change and its record
  * commit or fail together. The chain head row is locked (PostgreSQL; SQLite has one writer),
  * so concurrent writers of one tenant line up instead of forking the chain.
  */
 export class AuditLog {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Run inside the record's transaction once it is written (the audit webhook's queue). */
+    private readonly afterRecord: readonly AuditRecordHook[] = [],
+  ) {}
 
   async record(tx: EntityManager, actor: ActorContext, entry: AuditEntry): Promise<AuditEvent> {
     const head = await this.lockHead(tx, actor.tenantId);
@@ -94,6 +101,7 @@ export class AuditLog {
     event.hash = hashAuditEvent(event);
     await insertRow(tx, AuditEvent, event);
     await tx.update(AuditChainHead, { tenantId: actor.tenantId }, { seq: event.seq, hash: event.hash });
+    for (const hook of this.afterRecord) await hook(tx, event);
     return event;
   }
 

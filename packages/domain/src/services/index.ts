@@ -29,6 +29,17 @@ import { SignInActivityService } from './sign-in-activity.service.js';
 import { SignInService } from './sign-in.service.js';
 import { TenantSettingsService } from './tenant-settings.service.js';
 import { UserAccessService } from './user-access.service.js';
+import { AiProviderService } from './ai-provider.service.js';
+import { ApiKeyService } from './api-key.service.js';
+import { AuditQueryService } from './audit-query.service.js';
+import { BrandingService } from './branding.service.js';
+import { EgressService } from './egress.service.js';
+import { FeatureFlagService } from './feature-flag.service.js';
+import { GroupMappingService } from './group-mapping.service.js';
+import { IntegrationService } from './integration.service.js';
+import { SsoAdminService } from './sso-admin.service.js';
+import { UsageService } from './usage.service.js';
+import { WebhookDeliveryService, queueAuditWebhook } from './webhook.service.js';
 
 export interface Services {
   db: Database;
@@ -60,6 +71,18 @@ export interface Services {
   ipAllowlist: IpAllowlistService;
   tenantSettings: TenantSettingsService;
   userAccess: UserAccessService;
+  // security, configuration and monitoring (issue 6)
+  apiKeys: ApiKeyService;
+  usage: UsageService;
+  egress: EgressService;
+  featureFlags: FeatureFlagService;
+  aiProviders: AiProviderService;
+  branding: BrandingService;
+  integrations: IntegrationService;
+  webhookDeliveries: WebhookDeliveryService;
+  groupMappings: GroupMappingService;
+  ssoAdmin: SsoAdminService;
+  auditQuery: AuditQueryService;
 }
 
 /** Wires every service by hand from the database, the clock and the instance key. */
@@ -68,7 +91,9 @@ export function createServices(
   opts: { encryptionKey: Buffer; clock?: Clock; mailer?: Mailer },
 ): Services {
   const clock = opts.clock ?? systemClock;
-  const deps = { db, clock, audit: new AuditLog(clock), secrets: new SecretBox(opts.encryptionKey) };
+  // every audit record is queued for the tenant's audit webhook in the record's own transaction
+  const audit = new AuditLog(clock, [queueAuditWebhook(clock)]);
+  const deps = { db, clock, audit, secrets: new SecretBox(opts.encryptionKey) };
   const actors = new ActorService(deps);
   const users = new UserService(deps);
   const teams = new TeamService(deps);
@@ -77,6 +102,7 @@ export function createServices(
   const mail = new MailService(deps, opts.mailer ?? outboxOnlyMailer);
   const recoveryCodes = new RecoveryCodes(opts.encryptionKey);
   const ipAllowlist = new IpAllowlistService(deps, rateLimiter);
+  const apiKeys = new ApiKeyService(deps);
   const signIn = new SignInService(
     deps,
     sessions,
@@ -116,6 +142,17 @@ export function createServices(
     ipAllowlist,
     tenantSettings: new TenantSettingsService(deps),
     userAccess: new UserAccessService(deps, signIn, mail),
+    apiKeys,
+    usage: new UsageService(deps, apiKeys),
+    egress: new EgressService(deps, apiKeys),
+    featureFlags: new FeatureFlagService(deps),
+    aiProviders: new AiProviderService(deps),
+    branding: new BrandingService(deps),
+    integrations: new IntegrationService(deps),
+    webhookDeliveries: new WebhookDeliveryService(deps),
+    groupMappings: new GroupMappingService(deps),
+    ssoAdmin: new SsoAdminService(deps),
+    auditQuery: new AuditQueryService(deps),
   };
 }
 
@@ -167,3 +204,21 @@ export {
 } from './ip-allowlist.service.js';
 export type { AuthMethodsState, SessionPolicyState } from './tenant-settings.service.js';
 export { totpAt, verifyTotp } from './totp.js';
+export {
+  auditMappedRoleChanges,
+  computeMappedRoles,
+  recomputeMappedRoles,
+  type MappedRoleChange,
+  type MappedRoles,
+} from './group-mapping.service.js';
+export {
+  DEFAULT_WEBHOOK_POLICY,
+  SIGNATURE_HEADER,
+  signWebhook,
+  type WebhookPolicy,
+} from './webhook.service.js';
+export type { AiProviderState } from './ai-provider.service.js';
+export type { AuditWebhookState, DeliveryStats } from './integration.service.js';
+export type { BrandingState } from './branding.service.js';
+export type { EgressCheck } from './egress.service.js';
+export type { UsageMonthReport } from './usage.service.js';

@@ -1,0 +1,615 @@
+import { In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import {
+  GroupMappingDryRunBody,
+  GroupMappingInput,
+  type GroupMappingDryRunBody as GroupMappingDryRunBodyType,
+  type GroupMappingInput as GroupMappingInputType,
+} from '../contracts/security.js';
+import { Group, GroupMapping, GroupMember, Team, TeamMembership, User } from '../entities/index.js';
+import { newId } from '../crypto.js';
+import { InvalidInput, NotFound } from '../errors.js';
+import { TEAM_ROLES, type TeamRole, type TenantRole } from '../permissions/index.js';
+import { lockTenant } from '../repositories/tenants.repository.js';
+import { getTeam } from '../repositories/teams.repository.js';
+import type { AuditLog } from './audit.js';
+import type { Clock } from '../clock.js';
+import { authorize, type ActorContext } from './context.js';
+import type { ServiceDeps } from './deps.js';
+import { assertRoleAvailable, loadFeatures } from './feature-flags.js';
+import { parseInput } from './parse.js';
+import { effectiveTenantRole, highestTeamRole } from './roles.js';
+
+// IdP group → team role / manager mappings (seed 001: mapping groups to roles can "create or remove
+// elevated authority", so only owners manage them; owner itself is never mapped).
+//
+// A user's mapped roles are a pure function of the tenant's mappings and the user's GroupMember rows:
+// for each team, the highest role of any mapping of a group they are in; `manager` if any of their
+// groups maps to it. `computeMappedRoles` evaluates that function in SQL for a set of users against
+// any mapping set (stored or proposed); `recomputeMappedRoles` writes it to TeamMembership.mappedRole
+// and User.mappedTenantRole. The dry-run and the re-application after a mapping change both use them,
+// and so should anything that changes group memberships (SCIM).
+
+/** Mapped roles of one user. */
+export interface MappedRoles {
+  teams: Map<string, TeamRole>;
+  manager: boolean;
+}
+
+/** One change of a user's mapped roles, for the audit log and the dry-run. */
+export interface MappedRoleChange {
+  userId: string;
+  scope: 'team' | 'tenant';
+  teamId: string | null;
+  mappedBefore: TeamRole | TenantRole | null;
+  mappedAfter: TeamRole | TenantRole | null;
+  effectiveBefore: TeamRole | TenantRole | null;
+  effectiveAfter: TeamRole | TenantRole | null;
+}
+
+/** The mappings a computation runs against: the stored ones, or a proposal. */
+type MappingLike = Pick<GroupMapping, 'groupId' | 'target' | 'teamId' | 'teamRole' | 'tenantRole'>;
+
+/** Which users to compute for. */
+export type UserScope =
+  { kind: 'users'; userIds: readonly string[] } | { kind: 'group'; groupId: string } | { kind: 'all' };
+
+/** Team roles from broadest to narrowest, as `highestTeamRole` ranks them. */
+const RANKED_ROLES: readonly TeamRole[] = [...TEAM_ROLES].sort((a, b) =>
+  highestTeamRole(a, b) === a ? -1 : 1,
+);
+const rankOf = (role: TeamRole) => RANKED_ROLES.length - RANKED_ROLES.indexOf(role);
+const roleOfRank = (rank: number) => RANKED_ROLES[RANKED_ROLES.length - rank] as TeamRole;
+
+/** SQL IN lists stay well under both drivers' parameter limits. */
+const CHUNK = 500;
+
+/**
+ * The mapped roles of the users in `scope`, computed in SQL from GroupMember rows joined to the
+ * given mappings (the highest team role per team is a GROUP BY). Users with no mapped role are absent.
+ */
+export async function computeMappedRoles(
+  em: EntityManager,
+  tenantId: string,
+  mappings: readonly MappingLike[],
+  scope: UserScope,
+): Promise<Map<string, MappedRoles>> {
+  const result = new Map<string, MappedRoles>();
+  const entry = (userId: string) => {
+    let roles = result.get(userId);
+    if (!roles) result.set(userId, (roles = { teams: new Map(), manager: false }));
+    return roles;
+  };
+  for (const part of scopeChunks(scope)) {
+    for (const row of await teamRoleRows(em, tenantId, mappings, part)) {
+      entry(row.userId).teams.set(row.teamId, roleOfRank(Number(row.rank)));
+    }
+    for (const userId of await managerRows(em, tenantId, mappings, part)) entry(userId).manager = true;
+  }
+  return result;
+}
+
+/**
+ * Writes the mapped roles of `userIds` from the stored mappings: sets/clears TeamMembership.mappedRole
+ * (inserting a membership the mapping creates, deleting one only the mapping held) and
+ * User.mappedTenantRole. Takes the tenant lock first, so a concurrent mapping change or membership
+ * change of the same tenant computes after this one commits (READ COMMITTED then sees it). Returns
+ * the changes; the caller audits them (see `auditMappedRoleChanges`) in the same transaction.
+ */
+export async function recomputeMappedRoles(
+  tx: EntityManager,
+  tenantId: string,
+  userIds: readonly string[],
+  clock: Clock,
+): Promise<MappedRoleChange[]> {
+  await lockTenant(tx, tenantId);
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return [];
+  const mappings = await tx.find(GroupMapping, { where: { tenantId } });
+  const desired = await computeMappedRoles(tx, tenantId, mappings, { kind: 'users', userIds: ids });
+  const current = await currentMappedState(tx, tenantId, { kind: 'users', userIds: ids });
+  const raw = diffMappedRoles(ids, current, desired);
+  const grants = await grantsOf(tx, tenantId, raw);
+  const changes = withEffectiveRoles(raw, grants);
+  await applyChanges(tx, tenantId, changes, grants, clock.now());
+  return changes;
+}
+
+/** One audit record per user whose mapped roles changed, targeting the user. */
+export async function auditMappedRoleChanges(
+  tx: EntityManager,
+  audit: AuditLog,
+  actor: ActorContext,
+  changes: readonly MappedRoleChange[],
+  cause: Record<string, unknown>,
+): Promise<void> {
+  const byUser = new Map<string, MappedRoleChange[]>();
+  for (const c of changes) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
+  for (const [userId, userChanges] of byUser) {
+    await audit.record(tx, actor, {
+      action: 'user.mapped_roles_changed',
+      targetType: 'user',
+      targetId: userId,
+      change: {
+        before: mappedSummary(userChanges, 'mappedBefore'),
+        after: mappedSummary(userChanges, 'mappedAfter'),
+        cause,
+      },
+    });
+  }
+}
+
+const mappedSummary = (changes: readonly MappedRoleChange[], side: 'mappedBefore' | 'mappedAfter') =>
+  Object.fromEntries(changes.map((c) => [c.scope === 'team' ? `team:${c.teamId}` : 'tenantRole', c[side]]));
+
+export interface DryRunResult {
+  changes: Array<MappedRoleChange & { email: string; displayName: string | null; teamName: string | null }>;
+  totalChanges: number;
+  usersAffected: number;
+  truncated: boolean;
+}
+
+/** The dry-run lists at most this many changes (and counts them all). */
+const DRY_RUN_LIST_CAP = 1000;
+
+/** IdP group mappings: list, create and delete (re-applied to the affected users at once), and dry-run. */
+export class GroupMappingService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async list(
+    actor: ActorContext,
+  ): Promise<Array<{ mapping: GroupMapping; groupName: string; teamName: string | null }>> {
+    authorize(actor, 'settings:view');
+    const em = this.deps.db.manager;
+    const mappings = await em.find(GroupMapping, {
+      where: { tenantId: actor.tenantId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return withNames(em, actor.tenantId, mappings);
+  }
+
+  async create(
+    actor: ActorContext,
+    raw: GroupMappingInputType,
+  ): Promise<{ mapping: GroupMapping; groupName: string; teamName: string | null }> {
+    const input = parseInput(GroupMappingInput, raw);
+    authorize(actor, 'groupMapping:manage');
+    return this.deps.db.transaction(async (tx) => {
+      await lockTenant(tx, actor.tenantId);
+      const { group, team } = await this.validate(tx, actor.tenantId, input);
+      const mapping = tx.create(GroupMapping, {
+        id: newId(),
+        tenantId: actor.tenantId,
+        groupId: group.id,
+        target: input.target,
+        teamId: input.target === 'team' ? input.teamId : null,
+        teamRole: input.target === 'team' ? input.teamRole : null,
+        tenantRole: input.target === 'tenant_role' ? input.tenantRole : null,
+        createdAt: this.deps.clock.now(),
+      });
+      await tx.insert(GroupMapping, mapping);
+      await this.reapply(tx, actor, mapping, 'group_mapping.created');
+      return { mapping, groupName: group.displayName, teamName: team?.name ?? null };
+    });
+  }
+
+  async remove(actor: ActorContext, mappingId: string): Promise<void> {
+    authorize(actor, 'groupMapping:manage');
+    await this.deps.db.transaction(async (tx) => {
+      await lockTenant(tx, actor.tenantId);
+      const mapping = await tx.findOneBy(GroupMapping, { tenantId: actor.tenantId, id: mappingId });
+      if (!mapping) throw new NotFound('group_mapping.not_found', 'No such group mapping.');
+      await tx.delete(GroupMapping, { id: mapping.id });
+      await this.reapply(tx, actor, mapping, 'group_mapping.deleted');
+    });
+  }
+
+  /**
+   * Who would gain or lose which team roles or the manager role if the mappings were as proposed,
+   * without writing anything.
+   */
+  async dryRun(actor: ActorContext, raw: GroupMappingDryRunBodyType): Promise<DryRunResult> {
+    const body = parseInput(GroupMappingDryRunBody, raw);
+    authorize(actor, 'groupMapping:manage');
+    const em = this.deps.db.manager;
+    const stored = await em.find(GroupMapping, { where: { tenantId: actor.tenantId } });
+    const { proposed, scope } = await this.proposal(em, actor.tenantId, stored, body);
+    const desired = await computeMappedRoles(em, actor.tenantId, proposed, scope);
+    const current = await currentMappedState(em, actor.tenantId, scope);
+    const userIds = [...new Set([...desired.keys(), ...current.mapped.keys()])];
+    const diff = diffMappedRoles(userIds, current, desired);
+    const changes = withEffectiveRoles(diff, await grantsOf(em, actor.tenantId, diff));
+    return describeChanges(em, actor.tenantId, changes);
+  }
+
+  private async proposal(
+    em: EntityManager,
+    tenantId: string,
+    stored: GroupMapping[],
+    body: GroupMappingDryRunBodyType,
+  ): Promise<{ proposed: MappingLike[]; scope: UserScope }> {
+    if ('add' in body) {
+      const { group } = await this.validate(em, tenantId, body.add);
+      return { proposed: [...stored, toMapping(body.add)], scope: { kind: 'group', groupId: group.id } };
+    }
+    if ('remove' in body) {
+      const removed = stored.find((m) => m.id === body.remove);
+      if (!removed) throw new NotFound('group_mapping.not_found', 'No such group mapping.');
+      return {
+        proposed: stored.filter((m) => m !== removed),
+        scope: { kind: 'group', groupId: removed.groupId },
+      };
+    }
+    for (const [index, mapping] of body.mappings.entries()) {
+      await this.validate(em, tenantId, mapping).catch((err: unknown) => {
+        if (err instanceof NotFound || err instanceof InvalidInput) {
+          throw new NotFound(err.code, `mappings.${index}: ${err.message}`);
+        }
+        throw err;
+      });
+    }
+    return { proposed: body.mappings.map(toMapping), scope: { kind: 'all' } };
+  }
+
+  /** The group and team must be this tenant's (else 404); case manager needs cases on. */
+  private async validate(
+    em: EntityManager,
+    tenantId: string,
+    input: GroupMappingInputType,
+  ): Promise<{ group: Group; team: Team | null }> {
+    const group = await em.findOneBy(Group, { tenantId, id: input.groupId });
+    if (!group) throw new NotFound('group.not_found', 'No such group.');
+    if (input.target !== 'team') return { group, team: null };
+    const team = await getTeam(em, tenantId, input.teamId);
+    assertRoleAvailable(input.teamRole, await loadFeatures(em, tenantId));
+    return { group, team };
+  }
+
+  private async reapply(
+    tx: EntityManager,
+    actor: ActorContext,
+    mapping: GroupMapping,
+    action: 'group_mapping.created' | 'group_mapping.deleted',
+  ): Promise<MappedRoleChange[]> {
+    const members = await tx.find(GroupMember, {
+      select: { userId: true },
+      where: { tenantId: actor.tenantId, groupId: mapping.groupId },
+    });
+    const changes = await recomputeMappedRoles(
+      tx,
+      actor.tenantId,
+      members.map((m) => m.userId),
+      this.deps.clock,
+    );
+    const view = mappingAudit(mapping);
+    await this.deps.audit.record(tx, actor, {
+      action,
+      targetType: 'group_mapping',
+      targetId: mapping.id,
+      teamId: mapping.teamId,
+      change: {
+        ...(action === 'group_mapping.created' ? { after: view } : { before: view }),
+        usersAffected: new Set(changes.map((c) => c.userId)).size,
+      },
+    });
+    await auditMappedRoleChanges(tx, this.deps.audit, actor, changes, { mappingId: mapping.id, action });
+    return changes;
+  }
+}
+
+const mappingAudit = (m: MappingLike) => ({
+  groupId: m.groupId,
+  target: m.target,
+  teamId: m.teamId,
+  teamRole: m.teamRole,
+  tenantRole: m.tenantRole,
+});
+
+function toMapping(input: GroupMappingInputType): MappingLike {
+  return input.target === 'team'
+    ? {
+        groupId: input.groupId,
+        target: 'team',
+        teamId: input.teamId,
+        teamRole: input.teamRole,
+        tenantRole: null,
+      }
+    : { groupId: input.groupId, target: 'tenant_role', teamId: null, teamRole: null, tenantRole: 'manager' };
+}
+
+function* scopeChunks(scope: UserScope): Generator<UserScope> {
+  if (scope.kind !== 'users') {
+    yield scope;
+    return;
+  }
+  for (let i = 0; i < scope.userIds.length; i += CHUNK) {
+    yield { kind: 'users', userIds: scope.userIds.slice(i, i + CHUNK) };
+  }
+}
+
+/** Positional placeholders for the dialect (`$1` on PostgreSQL, `?` on SQLite). */
+class Params {
+  readonly values: unknown[] = [];
+  constructor(private readonly postgres: boolean) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.postgres ? `$${this.values.length}` : '?';
+  }
+}
+
+function scopeSql(scope: UserScope, params: Params, tenantId: string): string {
+  if (scope.kind === 'all') return '';
+  if (scope.kind === 'group') {
+    return ` AND gm.user_id IN (SELECT g2.user_id FROM group_members g2 WHERE g2.tenant_id = ${params.add(tenantId)} AND g2.group_id = ${params.add(scope.groupId)})`;
+  }
+  return ` AND gm.user_id IN (${scope.userIds.map((id) => params.add(id)).join(', ')})`;
+}
+
+/** (user, team, highest rank) for the team mappings, grouped in SQL. */
+async function teamRoleRows(
+  em: EntityManager,
+  tenantId: string,
+  mappings: readonly MappingLike[],
+  scope: UserScope,
+): Promise<Array<{ userId: string; teamId: string; rank: number | string }>> {
+  const teamMappings = mappings.filter((m) => m.target === 'team' && m.teamId && m.teamRole);
+  if (teamMappings.length === 0 || (scope.kind === 'users' && scope.userIds.length === 0)) return [];
+  const params = new Params(em.connection.options.type === 'postgres');
+  const values = teamMappings
+    .map(
+      (m) =>
+        `(${params.add(m.groupId)}, ${params.add(m.teamId)}, CAST(${params.add(rankOf(m.teamRole as TeamRole))} AS INTEGER))`,
+    )
+    .join(', ');
+  const tenant = params.add(tenantId);
+  return em.query(
+    `WITH m (group_id, team_id, role_rank) AS (VALUES ${values})
+     SELECT gm.user_id AS "userId", m.team_id AS "teamId", MAX(m.role_rank) AS "rank"
+     FROM group_members gm JOIN m ON m.group_id = gm.group_id
+     WHERE gm.tenant_id = ${tenant}${scopeSql(scope, params, tenantId)}
+     GROUP BY gm.user_id, m.team_id`,
+    params.values,
+  );
+}
+
+/** Users in a group that maps to the manager role. */
+async function managerRows(
+  em: EntityManager,
+  tenantId: string,
+  mappings: readonly MappingLike[],
+  scope: UserScope,
+): Promise<string[]> {
+  const groups = [...new Set(mappings.filter((m) => m.target === 'tenant_role').map((m) => m.groupId))];
+  if (groups.length === 0 || (scope.kind === 'users' && scope.userIds.length === 0)) return [];
+  const params = new Params(em.connection.options.type === 'postgres');
+  const tenant = params.add(tenantId);
+  const groupList = groups.map((g) => params.add(g)).join(', ');
+  const rows: Array<{ userId: string }> = await em.query(
+    `SELECT DISTINCT gm.user_id AS "userId" FROM group_members gm
+     WHERE gm.tenant_id = ${tenant} AND gm.group_id IN (${groupList})${scopeSql(scope, params, tenantId)}`,
+    params.values,
+  );
+  return rows.map((r) => r.userId);
+}
+
+interface CurrentState {
+  /** Users with a stored mapped role, and those roles. */
+  mapped: Map<string, MappedRoles>;
+}
+
+/** The stored mapped roles of the users in scope. */
+async function currentMappedState(
+  em: EntityManager,
+  tenantId: string,
+  scope: UserScope,
+): Promise<CurrentState> {
+  const mapped = new Map<string, MappedRoles>();
+  const of = (userId: string) => {
+    let roles = mapped.get(userId);
+    if (!roles) mapped.set(userId, (roles = { teams: new Map(), manager: false }));
+    return roles;
+  };
+  for (const part of scopeChunks(scope)) {
+    const memberships = await inScope(
+      em
+        .createQueryBuilder(TeamMembership, 'm')
+        .where('m.tenantId = :tenantId AND m.mappedRole IS NOT NULL', { tenantId }),
+      'm.userId',
+      tenantId,
+      part,
+    ).getMany();
+    const managers = await inScope(
+      em
+        .createQueryBuilder(User, 'u')
+        .select(['u.id'])
+        .where('u.tenantId = :tenantId AND u.mappedTenantRole = :manager', { tenantId, manager: 'manager' }),
+      'u.id',
+      tenantId,
+      part,
+    ).getMany();
+    for (const m of memberships) of(m.userId).teams.set(m.teamId, m.mappedRole as TeamRole);
+    for (const u of managers) of(u.id).manager = true;
+  }
+  return { mapped };
+}
+
+/** Restricts a query to the users in scope (a group's members by subquery, never a huge IN list). */
+function inScope<T extends ObjectLiteral>(
+  q: SelectQueryBuilder<T>,
+  userColumn: string,
+  tenantId: string,
+  scope: UserScope,
+): SelectQueryBuilder<T> {
+  if (scope.kind === 'users') {
+    return q.andWhere(`${userColumn} IN (:...scopeUserIds)`, { scopeUserIds: scope.userIds });
+  }
+  if (scope.kind === 'group') {
+    return q.andWhere(
+      `${userColumn} IN (SELECT sg.user_id FROM group_members sg WHERE sg.tenant_id = :scopeTenantId AND sg.group_id = :scopeGroupId)`,
+      { scopeTenantId: tenantId, scopeGroupId: scope.groupId },
+    );
+  }
+  return q;
+}
+
+/** What changes between the stored and the desired mapped roles (effective roles filled in later). */
+function diffMappedRoles(
+  userIds: readonly string[],
+  current: CurrentState,
+  desired: Map<string, MappedRoles>,
+): MappedRoleChange[] {
+  const changes: MappedRoleChange[] = [];
+  const none: MappedRoles = { teams: new Map(), manager: false };
+  const unresolved = { effectiveBefore: null, effectiveAfter: null };
+  for (const userId of userIds) {
+    const before = current.mapped.get(userId) ?? none;
+    const after = desired.get(userId) ?? none;
+    for (const teamId of new Set([...before.teams.keys(), ...after.teams.keys()])) {
+      const mappedBefore = before.teams.get(teamId) ?? null;
+      const mappedAfter = after.teams.get(teamId) ?? null;
+      if (mappedBefore !== mappedAfter) {
+        changes.push({ userId, scope: 'team', teamId, mappedBefore, mappedAfter, ...unresolved });
+      }
+    }
+    if (before.manager !== after.manager) {
+      const mappedBefore = before.manager ? 'manager' : null;
+      const mappedAfter = after.manager ? 'manager' : null;
+      changes.push({ userId, scope: 'tenant', teamId: null, mappedBefore, mappedAfter, ...unresolved });
+    }
+  }
+  return changes;
+}
+
+/** Roles people granted to the users in `changes`: memberships and tenant roles (chunked IN lists). */
+interface Grants {
+  memberships: Map<string, TeamMembership>;
+  tenantRoles: Map<string, TenantRole>;
+}
+
+const grantKey = (userId: string, teamId: string | null) => `${userId} ${teamId ?? ''}`;
+
+async function grantsOf(
+  em: EntityManager,
+  tenantId: string,
+  changes: readonly MappedRoleChange[],
+): Promise<Grants> {
+  const grants: Grants = { memberships: new Map(), tenantRoles: new Map() };
+  const userIds = [...new Set(changes.map((c) => c.userId))];
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const ids = userIds.slice(i, i + CHUNK);
+    for (const m of await em.find(TeamMembership, { where: { tenantId, userId: In(ids) } })) {
+      grants.memberships.set(grantKey(m.userId, m.teamId), m);
+    }
+    const users = await em.find(User, {
+      select: { id: true, tenantRole: true },
+      where: { tenantId, id: In(ids) },
+    });
+    for (const u of users) grants.tenantRoles.set(u.id, u.tenantRole);
+  }
+  return grants;
+}
+
+/** What each user ends up with: the mapped role combined with the role a person granted. */
+function withEffectiveRoles(changes: readonly MappedRoleChange[], grants: Grants): MappedRoleChange[] {
+  return changes.map((c) => {
+    if (c.scope === 'team') {
+      const manual = grants.memberships.get(grantKey(c.userId, c.teamId))?.role ?? null;
+      return {
+        ...c,
+        effectiveBefore: highestTeamRole(manual, c.mappedBefore as TeamRole | null),
+        effectiveAfter: highestTeamRole(manual, c.mappedAfter as TeamRole | null),
+      };
+    }
+    const tenantRole = grants.tenantRoles.get(c.userId) ?? 'member';
+    const effective = (mappedTenantRole: TenantRole | null) =>
+      effectiveTenantRole({ tenantRole, mappedTenantRole });
+    return {
+      ...c,
+      effectiveBefore: effective(c.mappedBefore as TenantRole | null),
+      effectiveAfter: effective(c.mappedAfter as TenantRole | null),
+    };
+  });
+}
+
+async function applyChanges(
+  tx: EntityManager,
+  tenantId: string,
+  changes: readonly MappedRoleChange[],
+  grants: Grants,
+  now: Date,
+): Promise<void> {
+  for (const change of changes) {
+    if (change.scope === 'tenant') {
+      const mappedTenantRole = change.mappedAfter === 'manager' ? 'manager' : null;
+      await tx.update(User, { tenantId, id: change.userId }, { mappedTenantRole, updatedAt: now });
+      continue;
+    }
+    const teamId = change.teamId as string;
+    const mappedRole = change.mappedAfter as TeamRole | null;
+    if (mappedRole === null && !grants.memberships.get(grantKey(change.userId, teamId))?.role) {
+      // the mapping was this membership's only reason
+      await tx.delete(TeamMembership, { tenantId, teamId, userId: change.userId });
+      continue;
+    }
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(TeamMembership)
+      .values({
+        teamId,
+        userId: change.userId,
+        tenantId,
+        role: null,
+        mappedRole,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .orUpdate(['mapped_role', 'updated_at'], ['team_id', 'user_id'])
+      .execute();
+  }
+}
+
+async function withNames(
+  em: EntityManager,
+  tenantId: string,
+  mappings: GroupMapping[],
+): Promise<Array<{ mapping: GroupMapping; groupName: string; teamName: string | null }>> {
+  const groupIds = [...new Set(mappings.map((m) => m.groupId))];
+  const teamIds = [...new Set(mappings.flatMap((m) => (m.teamId ? [m.teamId] : [])))];
+  const groups = groupIds.length ? await em.find(Group, { where: { tenantId, id: In(groupIds) } }) : [];
+  const teams = teamIds.length ? await em.find(Team, { where: { tenantId, id: In(teamIds) } }) : [];
+  const groupNames = new Map(groups.map((g) => [g.id, g.displayName]));
+  const teamNames = new Map(teams.map((t) => [t.id, t.name]));
+  return mappings.map((mapping) => ({
+    mapping,
+    groupName: groupNames.get(mapping.groupId) ?? '(deleted group)',
+    teamName: mapping.teamId ? (teamNames.get(mapping.teamId) ?? null) : null,
+  }));
+}
+
+async function describeChanges(
+  em: EntityManager,
+  tenantId: string,
+  changes: MappedRoleChange[],
+): Promise<DryRunResult> {
+  const listed = changes.slice(0, DRY_RUN_LIST_CAP);
+  const userIds = [...new Set(listed.map((c) => c.userId))];
+  const teamIds = [...new Set(listed.flatMap((c) => (c.teamId ? [c.teamId] : [])))];
+  const users = new Map<string, User>();
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const part = await em.find(User, { where: { tenantId, id: In(userIds.slice(i, i + CHUNK)) } });
+    for (const u of part) users.set(u.id, u);
+  }
+  const teams = teamIds.length ? await em.find(Team, { where: { tenantId, id: In(teamIds) } }) : [];
+  const teamNames = new Map(teams.map((t) => [t.id, t.name]));
+  return {
+    changes: listed.map((c) => ({
+      ...c,
+      email: users.get(c.userId)?.email ?? '',
+      displayName: users.get(c.userId)?.displayName ?? null,
+      teamName: c.teamId ? (teamNames.get(c.teamId) ?? null) : null,
+    })),
+    totalChanges: changes.length,
+    usersAffected: new Set(changes.map((c) => c.userId)).size,
+    truncated: changes.length > listed.length,
+  };
+}
