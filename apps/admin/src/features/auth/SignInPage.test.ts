@@ -29,7 +29,10 @@ async function renderPage(url = '/sign-in') {
   });
   await router.push(url);
   // Attached to the document so focus can be observed.
-  const wrapper = mount(SignInPage, { attachTo: document.body, global: { plugins: [router, createPinia()] } });
+  const wrapper = mount(SignInPage, {
+    attachTo: document.body,
+    global: { plugins: [router, createPinia()] },
+  });
   const email = wrapper.get<HTMLInputElement>('input[type="email"]');
   return { wrapper, email };
 }
@@ -96,7 +99,9 @@ describe('SignInPage', () => {
     await flushPromises();
 
     expect(fetchMock.mock.calls[0]![0]).toBe('/auth/discovery?email=ada%2Badmin%40example.com');
-    expect(assign).toHaveBeenCalledExactlyOnceWith('/auth/login?email=ada%2Badmin%40example.com&returnTo=%2Fusers');
+    expect(assign).toHaveBeenCalledExactlyOnceWith(
+      '/auth/login?email=ada%2Badmin%40example.com&returnTo=%2Fusers',
+    );
   });
 
   it("shows the tenant's login notice before continuing to single sign-on", async () => {
@@ -116,7 +121,10 @@ describe('SignInPage', () => {
   it('sends an email link and says to check the inbox', async () => {
     const fetchMock = stubApi(
       json(200, { method: 'email', loginNotice: null }),
-      json(202, { status: 'sent', message: 'If ada@example.com has an account, a sign-in link is on its way.' }),
+      json(202, {
+        status: 'sent',
+        message: 'If ada@example.com has an account, a sign-in link is on its way.',
+      }),
     );
     const { wrapper, email } = await renderPage();
 

@@ -37,7 +37,7 @@ export const teamsRoutes = {
     '/api/teams/:teamId/members',
   ),
   changeMemberRole: route<TeamMember, Member & { body: ChangeTeamMemberRoleInput }>(
-    'PATCH',
+    'PUT',
     '/api/teams/:teamId/members/:userId',
   ),
   removeMember: route<undefined, Member>('DELETE', '/api/teams/:teamId/members/:userId'),

@@ -6,7 +6,6 @@ import type {
   ListUsersQuery,
   UserDetail,
   UserList,
-  UserSummary,
 } from '@gatehouse/domain/contracts';
 import { route } from '../../shared/api/client';
 
@@ -21,8 +20,8 @@ export const usersRoutes = {
   resendInvitation: route<InvitationResult, ById>('POST', '/api/users/:userId/invitation/resend'),
   revokeInvitation: route<undefined, ById>('DELETE', '/api/users/:userId/invitation'),
   changeRole: route<UserDetail, ById & { body: ChangeTenantRoleInput }>('PUT', '/api/users/:userId/role'),
-  deactivate: route<UserSummary, ById>('POST', '/api/users/:userId/deactivate'),
-  reactivate: route<UserSummary, ById>('POST', '/api/users/:userId/reactivate'),
+  deactivate: route<UserDetail, ById>('POST', '/api/users/:userId/deactivate'),
+  reactivate: route<UserDetail, ById>('POST', '/api/users/:userId/reactivate'),
   remove: route<undefined, ById>('DELETE', '/api/users/:userId'),
   revokeSessions: route<unknown, ById>('POST', '/api/users/:userId/sessions/revoke'),
   resetMfa: route<unknown, ById>('POST', '/api/users/:userId/mfa/reset'),

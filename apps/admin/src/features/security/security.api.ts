@@ -1,0 +1,99 @@
+import type {
+  AuthMethod,
+  AuthMethodsView,
+  ConfigureSsoInput,
+  CreatedScimToken,
+  CreateScimTokenInput,
+  EgressCheckResult,
+  EgressRuleList,
+  EgressRulesBody,
+  GroupMappingDryRunBody,
+  GroupMappingDryRunResult,
+  GroupMappingInput,
+  GroupMappingList,
+  GroupMappingView,
+  ProvisioningLogPage,
+  ProvisioningLogQuery,
+  ScimTokenList,
+  SessionPolicyMode,
+  SessionPolicyView,
+  SsoConnectionList,
+  SsoConnectionView,
+  SsoTestResult,
+} from '@gatehouse/domain/contracts';
+import { route, type Infer } from '../../shared/api/client';
+
+// Provisional until the sign-in issue's inputs land in contracts/auth.ts (ReplaceIpAllowlistInput…).
+export interface AuthMethodsInput {
+  authMethods: AuthMethod[];
+  ssoRequired: boolean;
+  requireOwnerMfa: boolean;
+}
+export interface SessionPolicyInput {
+  mode: SessionPolicyMode;
+  minutes: number;
+}
+export interface IpAllowlistEntry {
+  cidr: string;
+  label: string | null;
+}
+export interface IpAllowlistSettings {
+  entries: IpAllowlistEntry[];
+  enforceOnScim: boolean;
+  currentIp: string | null;
+  currentIpAllowed: boolean;
+}
+export interface IpAllowlistInput {
+  entries: IpAllowlistEntry[];
+  enforceOnScim: boolean;
+  confirmLockout: boolean;
+}
+
+type Connection = { params: { connectionId: string } };
+
+/** Security configuration (issue 6 "Security and configuration"; seed 000 "Security configuration"). */
+export const securityRoutes = {
+  authMethods: route<AuthMethodsView>('GET', '/api/security/auth-methods'),
+  setAuthMethods: route<AuthMethodsView, { body: AuthMethodsInput }>('PUT', '/api/security/auth-methods'),
+  sessionPolicy: route<SessionPolicyView>('GET', '/api/security/session-policy'),
+  setSessionPolicy: route<SessionPolicyView, { body: SessionPolicyInput }>(
+    'PUT',
+    '/api/security/session-policy',
+  ),
+  ipAllowlist: route<IpAllowlistSettings>('GET', '/api/security/ip-allowlist'),
+  setIpAllowlist: route<IpAllowlistSettings, { body: IpAllowlistInput }>('PUT', '/api/security/ip-allowlist'),
+
+  ssoConnections: route<Infer<typeof SsoConnectionList>>('GET', '/api/sso/connections'),
+  createSso: route<SsoConnectionView, { body: ConfigureSsoInput }>('POST', '/api/sso/connections'),
+  updateSso: route<SsoConnectionView, Connection & { body: Partial<ConfigureSsoInput> }>(
+    'PATCH',
+    '/api/sso/connections/:connectionId',
+  ),
+  deleteSso: route<undefined, Connection>('DELETE', '/api/sso/connections/:connectionId'),
+  testSso: route<SsoTestResult, { body: { issuer: string } }>('POST', '/api/sso/test'),
+
+  scimTokens: route<ScimTokenList>('GET', '/api/scim/tokens'),
+  createScimToken: route<CreatedScimToken, { body: CreateScimTokenInput }>('POST', '/api/scim/tokens'),
+  revokeScimToken: route<undefined, { params: { tokenId: string } }>('DELETE', '/api/scim/tokens/:tokenId'),
+  groupMappings: route<Infer<typeof GroupMappingList>>('GET', '/api/scim/group-mappings'),
+  createGroupMapping: route<GroupMappingView, { body: GroupMappingInput }>(
+    'POST',
+    '/api/scim/group-mappings',
+  ),
+  deleteGroupMapping: route<undefined, { params: { mappingId: string } }>(
+    'DELETE',
+    '/api/scim/group-mappings/:mappingId',
+  ),
+  dryRunGroupMappings: route<GroupMappingDryRunResult, { body: GroupMappingDryRunBody }>(
+    'POST',
+    '/api/scim/group-mappings/dry-run',
+  ),
+  provisioningLog: route<Infer<typeof ProvisioningLogPage>, { query: ProvisioningLogQuery }>(
+    'GET',
+    '/api/scim/provisioning-log',
+  ),
+
+  egressRules: route<EgressRuleList>('GET', '/api/egress/rules'),
+  setEgressRules: route<EgressRuleList, { body: EgressRulesBody }>('PUT', '/api/egress/rules'),
+  checkEgress: route<EgressCheckResult, { body: { url: string } }>('POST', '/api/egress/check'),
+};
