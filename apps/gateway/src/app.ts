@@ -10,6 +10,7 @@ import { adminConsole } from './http/admin-console.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
 import { requestId } from './http/request-id.js';
 import { scimRouter } from './scim/router.js';
+import { ScimMetrics } from './scim/metrics.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -63,7 +64,11 @@ export function buildApp(deps: AppDeps): Express {
 
   if (deps.services) {
     const routerDeps = { services: deps.services, logger, config };
-    app.use('/scim/v2', scimRouter(routerDeps));
+    const metrics = new ScimMetrics();
+    app.get('/metrics', (_req, res) => {
+      res.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(metrics.render());
+    });
+    app.use('/scim/v2', scimRouter({ ...routerDeps, metrics }));
     app.use('/auth', authRouter(routerDeps));
     app.use('/api', apiRouter(routerDeps));
   }

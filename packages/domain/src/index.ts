@@ -11,6 +11,7 @@ export {
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export * from './services/index.js';
 export * from './permissions/index.js';
+export * from './scim/index.js';
 // Entity types for the gateway's mappers and tests; only services create or change them.
 export type {
   AuditEvent,

@@ -40,6 +40,12 @@ const STATUS = {
 
 // RFC 7644 §3.12 scimType values.
 const SCIM_TYPE: Partial<Record<Kind, string>> = { invalid: 'invalidValue', conflict: 'uniqueness' };
+// Refusals a domain error names by code rather than kind: a Bulk request over maxOperations is a 413
+// (RFC 7644 §3.7.4), a body in a media type SCIM does not speak a 415 (RFC 7644 §3.1).
+const CODE_STATUS: Readonly<Record<string, number>> = {
+  'scim.bulk_too_many_operations': 413,
+  'request.unsupported_media_type': 415,
+};
 // A body that is not JSON, or not the shape the schema asks for, is `invalidSyntax` (RFC 7644 §3.12).
 const SCIM_SYNTAX_CODES = new Set(['request.malformed_json', 'request.invalid']);
 
@@ -89,7 +95,7 @@ export function toProblem(err: unknown): Problem {
   }
   if (err instanceof DomainError) {
     const problem: Problem = {
-      status: STATUS[err.kind],
+      status: CODE_STATUS[err.code] ?? STATUS[err.kind],
       code: err.code,
       detail: err.message,
       kind: err.kind,
@@ -107,7 +113,16 @@ export function toApiError(p: Problem): ApiError {
 }
 
 export function toScimError(p: Problem): ScimError {
-  const scimType = p.kind ? SCIM_TYPE[p.kind] : SCIM_SYNTAX_CODES.has(p.code) ? 'invalidSyntax' : undefined;
+  // A SCIM-specific error names its own scimType (invalidFilter, invalidPath, noTarget…) in its details.
+  const declared = (p.details as { scimType?: unknown } | undefined)?.scimType;
+  const scimType =
+    typeof declared === 'string'
+      ? declared
+      : p.kind
+        ? SCIM_TYPE[p.kind]
+        : SCIM_SYNTAX_CODES.has(p.code)
+          ? 'invalidSyntax'
+          : undefined;
   return {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
     status: String(p.status),

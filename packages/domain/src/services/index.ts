@@ -5,6 +5,13 @@ import { ActorService } from './actor.service.js';
 import { AuditLog } from './audit.js';
 import { AuditService } from './audit.service.js';
 import { ScimTokenService } from './scim-token.service.js';
+import {
+  DEFAULT_PROVISIONING_LOG,
+  ProvisioningLogService,
+  type ProvisioningLogOptions,
+} from './provisioning-log.service.js';
+import { ProvisioningService } from './provisioning.service.js';
+import { DEFAULT_SCIM_RATE_LIMIT, ScimRateLimiter, type ScimRateLimitOptions } from './scim-rate-limit.js';
 import { SessionService } from './session.service.js';
 import { SsoConnectionService } from './sso-connection.service.js';
 import { TeamService } from './team.service.js';
@@ -50,6 +57,10 @@ export interface Services {
   users: UserService;
   teams: TeamService;
   scimTokens: ScimTokenService;
+  // SCIM provisioning (issue 4)
+  provisioning: ProvisioningService;
+  provisioningLog: ProvisioningLogService;
+  scimRateLimit: ScimRateLimiter;
   ssoConnections: SsoConnectionService;
   audit: AuditService;
   userDirectory: UserDirectoryService;
@@ -85,10 +96,16 @@ export interface Services {
   auditQuery: AuditQueryService;
 }
 
+/** SCIM tuning: the per-token rate limit and the provisioning log's retention. */
+export interface ProvisioningOptions {
+  rateLimit?: Partial<ScimRateLimitOptions>;
+  log?: Partial<ProvisioningLogOptions>;
+}
+
 /** Wires every service by hand from the database, the clock and the instance key. */
 export function createServices(
   db: Database,
-  opts: { encryptionKey: Buffer; clock?: Clock; mailer?: Mailer },
+  opts: { encryptionKey: Buffer; clock?: Clock; mailer?: Mailer; provisioning?: ProvisioningOptions },
 ): Services {
   const clock = opts.clock ?? systemClock;
   // every audit record is queued for the tenant's audit webhook in the record's own transaction
@@ -122,6 +139,15 @@ export function createServices(
     users,
     teams,
     scimTokens: new ScimTokenService(deps),
+    provisioning: new ProvisioningService(deps),
+    provisioningLog: new ProvisioningLogService(db, clock, {
+      ...DEFAULT_PROVISIONING_LOG,
+      ...opts.provisioning?.log,
+    }),
+    scimRateLimit: new ScimRateLimiter(db, clock, {
+      ...DEFAULT_SCIM_RATE_LIMIT,
+      ...opts.provisioning?.rateLimit,
+    }),
     ssoConnections: new SsoConnectionService(deps),
     audit: new AuditService(deps),
     userDirectory: new UserDirectoryService(deps, users),
@@ -165,6 +191,13 @@ export { verifyAuditChain, hashAuditEvent, canonicalJson } from './audit.js';
 export type { AddMemberResult } from './team.service.js';
 export type { CreatedTenant } from './tenant.service.js';
 export type { ScimPrincipal } from './scim-token.service.js';
+export type { IfMatch, Provisioned, ProvisioningService } from './provisioning.service.js';
+export type {
+  ProvisioningLogInput,
+  ProvisioningLogOptions,
+  ProvisioningLogService,
+} from './provisioning-log.service.js';
+export type { RateDecision, ScimRateLimitOptions, ScimRateLimiter } from './scim-rate-limit.js';
 export { loadEncryptionKey } from './instance-secrets.js';
 export {
   SESSION_POLICY_BOUNDS,

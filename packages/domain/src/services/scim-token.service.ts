@@ -12,6 +12,9 @@ import { parseInput } from './parse.js';
 
 export const SCIM_TOKEN_PREFIX = 'ghs_';
 
+/** How stale a token's `lastUsedAt` may get: the admin list shows minutes, not requests. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 export interface ScimPrincipal {
   tenantId: string;
   tokenId: string;
@@ -77,13 +80,21 @@ export class ScimTokenService {
     });
   }
 
-  /** Resolves a bearer token to its tenant, or null; the stored hash is compared in constant time. */
+  /**
+   * Resolves a bearer token to its tenant, or null; the stored hash is compared in constant time.
+   * Last use is written at most once a minute per token, so IdP traffic does not turn reads into writes.
+   */
   async authenticate(token: string): Promise<ScimPrincipal | null> {
     const hash = sha256Hex(token);
     const record = await this.deps.db.manager.findOne(ScimToken, {
+      select: { id: true, tenantId: true, name: true, tokenHash: true, lastUsedAt: true },
       where: { tokenHash: hash, revokedAt: IsNull() },
     });
     if (!record || !constantTimeEqual(record.tokenHash, hash)) return null;
+    const now = this.deps.clock.now();
+    if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.deps.db.transaction((tx) => tx.update(ScimToken, { id: record.id }, { lastUsedAt: now }));
+    }
     return { tenantId: record.tenantId, tokenId: record.id, label: record.name };
   }
 }

@@ -1,0 +1,200 @@
+// The filter allowlist (STYLE §6): which SCIM attribute paths a filter or sortBy may use, and what
+// SQL each one reads. Index-served lookups: users by id, userName (uq_users_tenant_user_name on the
+// folded key), externalId (uq_users_tenant_external_id), work email (uq_users_tenant_email, see
+// `workEmailHint`), group membership (group_members' primary key); groups by id, displayName
+// (uq_groups_tenant_display_name) and externalId (idx_groups_tenant_external_id). Other readable
+// attributes are compared in SQL over the tenant's rows (never loaded into memory); write-only
+// ones (password) and unknown paths are invalidFilter.
+import type { Dialect } from '../../database.js';
+import { foldKey } from '../../repositories/users.repository.js';
+import type { AttrPath, CompValue, Filter } from '../filter/ast.js';
+import type { Collection, Leaf, LeafType, Params, Scope } from '../filter/compile.js';
+import { equalities } from '../filter/evaluate.js';
+import { findAttr, RESOURCE_TYPES, resolveAttr, type AttrDef, type ResolvedAttr } from '../schemas.js';
+
+const leafType = (def: AttrDef): LeafType | undefined =>
+  def.type === 'boolean'
+    ? 'boolean'
+    : def.type === 'dateTime'
+      ? 'dateTime'
+      : def.type === 'string' || def.type === 'reference'
+        ? 'string'
+        : undefined;
+
+/** A value inside `scim_attributes` at `keys` (parameterised: schema URNs contain colons). */
+function jsonLeaf(
+  alias: string,
+  keys: string[],
+  def: AttrDef,
+  params: Params,
+  dialect: Dialect,
+): Leaf | undefined {
+  const type = leafType(def);
+  if (!type || type === 'dateTime') return undefined;
+  const expr =
+    dialect === 'postgres'
+      ? `(CAST(${alias}.scim_attributes AS jsonb) #>> ${params.add(keys)})`
+      : `json_extract(${alias}.scim_attributes, ${params.add(`$${keys.map((k) => `."${k}"`).join('')}`)})`;
+  return { kind: 'leaf', expr, type, caseExact: def.caseExact, jsonBoolean: type === 'boolean' };
+}
+
+/** Elements of a JSON array in `scim_attributes` (emails, phoneNumbers…), one EXISTS per condition. */
+function jsonCollection(
+  alias: string,
+  key: string,
+  def: AttrDef,
+  params: Params,
+  dialect: Dialect,
+  hint?: Collection['hint'],
+): Collection {
+  const e = params.alias('je');
+  const path = dialect === 'postgres' ? params.add([key]) : params.add(`$."${key}"`);
+  const source =
+    dialect === 'postgres'
+      ? `jsonb_array_elements(CASE WHEN jsonb_typeof(CAST(${alias}.scim_attributes AS jsonb) #> ${path}) = 'array' THEN CAST(${alias}.scim_attributes AS jsonb) #> ${path} END)`
+      : `json_each(${alias}.scim_attributes, ${path})`;
+  const element: Scope = {
+    resolve(p: AttrPath) {
+      if (p.uri !== undefined || p.sub !== undefined) return undefined;
+      const sub = def.subAttributes ? findAttr(def.subAttributes, p.attr) : undefined;
+      const type = sub ? leafType(sub) : undefined;
+      if (!sub || !type || type === 'dateTime') return undefined;
+      // Sub-attribute names come from the schema ([A-Za-z$]), so they are safe to inline.
+      const expr =
+        dialect === 'postgres'
+          ? `(${e}.value ->> '${sub.name}')`
+          : `json_extract(${e}.value, '$."${sub.name}"')`;
+      return { kind: 'leaf', expr, type, caseExact: sub.caseExact, jsonBoolean: type === 'boolean' };
+    },
+  };
+  const collection: Collection = {
+    kind: 'collection',
+    exists: (condition) => `EXISTS (SELECT 1 FROM ${source} AS ${e} WHERE ${condition})`,
+    element,
+  };
+  if (hint) collection.hint = hint;
+  return collection;
+}
+
+/** Group membership rows: `members[value eq "id"]` on groups, `groups[value eq "id"]` on users. */
+function membershipCollection(alias: string, params: Params, side: 'group' | 'user'): Collection {
+  const m = params.alias('gm');
+  const own = side === 'group' ? 'group_id' : 'user_id';
+  const other = side === 'group' ? 'user_id' : 'group_id';
+  return {
+    kind: 'collection',
+    exists: (condition) =>
+      `EXISTS (SELECT 1 FROM group_members ${m} WHERE ${m}.${own} = ${alias}.id AND ${condition})`,
+    element: {
+      resolve(p: AttrPath) {
+        if (p.uri !== undefined || p.sub !== undefined || p.attr.toLowerCase() !== 'value') return undefined;
+        return {
+          kind: 'leaf',
+          expr: `${m}.${other}`,
+          type: 'string',
+          caseExact: true,
+          ops: ['eq', 'ne', 'pr'],
+        };
+      },
+    },
+  };
+}
+
+function column(expr: string, type: LeafType, caseExact: boolean, folded = false): Leaf {
+  return folded ? { kind: 'leaf', expr, type, caseExact, folded } : { kind: 'leaf', expr, type, caseExact };
+}
+
+function stringValue(eqs: Record<string, CompValue>, name: string): string | undefined {
+  const key = Object.keys(eqs).find((k) => k.toLowerCase() === name);
+  const v = key === undefined ? undefined : eqs[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * `emails[type eq "work"].value eq "x"` (how Entra ID matches users by mail): a user with that
+ * work email has it as their principal email (users.ts `principalEmail` prefers work), so the
+ * unique email index narrows the search to at most one row before the JSON condition confirms it.
+ */
+function workEmailHint(alias: string): Collection['hint'] {
+  return (inner: Filter, params: Params) => {
+    const eqs = equalities(inner);
+    const type = eqs && stringValue(eqs, 'type');
+    const value = eqs && stringValue(eqs, 'value');
+    if (type?.toLowerCase() !== 'work' || value === undefined) return undefined;
+    return `${alias}.email_key = ${params.add(foldKey(value))}`;
+  };
+}
+
+const USER_COLUMNS: Record<string, (a: string) => Leaf> = {
+  id: (a) => column(`${a}.id`, 'string', true),
+  externalId: (a) => column(`${a}.external_id`, 'string', true),
+  'meta.created': (a) => column(`${a}.created_at`, 'dateTime', true),
+  'meta.lastModified': (a) => column(`${a}.updated_at`, 'dateTime', true),
+  userName: (a) => column(`${a}.user_name_key`, 'string', false, true),
+  displayName: (a) => column(`${a}.display_name`, 'string', false),
+  'name.givenName': (a) => column(`${a}.given_name`, 'string', false),
+  'name.familyName': (a) => column(`${a}.family_name`, 'string', false),
+  active: (a) => column(`${a}.active`, 'boolean', true),
+};
+
+const GROUP_COLUMNS: Record<string, (a: string) => Leaf> = {
+  id: (a) => column(`${a}.id`, 'string', true),
+  externalId: (a) => column(`${a}.external_id`, 'string', true),
+  'meta.created': (a) => column(`${a}.created_at`, 'dateTime', true),
+  'meta.lastModified': (a) => column(`${a}.updated_at`, 'dateTime', true),
+  displayName: (a) => column(`${a}.display_name_key`, 'string', false, true),
+};
+
+const columnKey = (r: ResolvedAttr) => (r.sub ? `${r.def.name}.${r.sub.name}` : r.def.name);
+
+export function userScope(alias: string, dialect: Dialect): Scope {
+  return {
+    resolve(path, params) {
+      const r = resolveAttr(RESOURCE_TYPES.User, path);
+      if (!r || r.def.mutability === 'writeOnly') return undefined;
+      const col = USER_COLUMNS[columnKey(r)];
+      if (col && (r.schema === null || r.schema === RESOURCE_TYPES.User.schema.id)) return col(alias);
+      if (r.def.name === 'meta') return undefined;
+      if (r.def.name === 'groups' && r.schema !== null) return membershipCollection(alias, params, 'user');
+      if (r.def.multiValued) {
+        const hint = r.def.name === 'emails' ? workEmailHint(alias) : undefined;
+        return jsonCollection(alias, r.def.name, r.def, params, dialect, hint);
+      }
+      const keys = r.schema === RESOURCE_TYPES.User.schema.id || r.schema === null ? [] : [r.schema];
+      if (r.def.type === 'complex') {
+        // `manager eq "id"` compares the complex attribute's `value` (RFC 7644 §3.4.2.2).
+        const sub = r.sub ?? (r.def.subAttributes ? findAttr(r.def.subAttributes, 'value') : undefined);
+        return sub ? jsonLeaf(alias, [...keys, r.def.name, sub.name], sub, params, dialect) : undefined;
+      }
+      return jsonLeaf(alias, [...keys, r.def.name], r.def, params, dialect);
+    },
+  };
+}
+
+export function groupScope(alias: string): Scope {
+  return {
+    resolve(path, params) {
+      const r = resolveAttr(RESOURCE_TYPES.Group, path);
+      if (!r) return undefined;
+      const col = GROUP_COLUMNS[columnKey(r)];
+      if (col) return col(alias);
+      if (r.def.name === 'members') return membershipCollection(alias, params, 'group');
+      return undefined;
+    },
+  };
+}
+
+/** sortBy: columns only (RFC 7644 §3.4.2.3 lets a provider choose); multi-valued emails sort by the principal one. */
+export function userSortColumn(alias: string, path: AttrPath): string | undefined {
+  const r = resolveAttr(RESOURCE_TYPES.User, path);
+  if (!r) return undefined;
+  if (r.def.name === 'emails' && (!r.sub || r.sub.name === 'value')) return `${alias}.email_key`;
+  const leaf = USER_COLUMNS[columnKey(r)]?.(alias);
+  if (!leaf) return undefined;
+  return leaf.caseExact || leaf.folded || leaf.type !== 'string' ? leaf.expr : `lower(${leaf.expr})`;
+}
+
+export function groupSortColumn(alias: string, path: AttrPath): string | undefined {
+  const r = resolveAttr(RESOURCE_TYPES.Group, path);
+  return r ? GROUP_COLUMNS[columnKey(r)]?.(alias).expr : undefined;
+}

@@ -1,0 +1,133 @@
+// SCIM User ↔ the `users` row. Indexed and domain-relevant attributes live in columns (userName,
+// externalId, names, active, the principal email); the whole SCIM document is kept in
+// `scim_attributes` so nothing an IdP sends is lost, and columns win when they disagree (the admin
+// API may have changed them).
+import type { User } from '../entities/index.js';
+import { foldKey } from '../repositories/users.repository.js';
+import { scimInvalid } from './errors.js';
+import { RESOURCE_TYPES } from './schemas.js';
+import { validateDoc } from './validate.js';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface UserColumns {
+  userName: string;
+  userNameKey: string;
+  externalId: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  active: boolean;
+  email: string;
+  emailKey: string | null;
+}
+
+/** Column limits (entities/user.entity.ts); longer values are the IdP's mistake, not a 500. */
+const LIMITS = {
+  userName: 320,
+  externalId: 255,
+  givenName: 200,
+  familyName: 200,
+  displayName: 300,
+  email: 320,
+};
+
+function limited(value: unknown, field: keyof typeof LIMITS): string | null {
+  if (value === undefined || value === null) return null;
+  const s = String(value);
+  if (s.length > LIMITS[field])
+    throw scimInvalid('invalidValue', `"${field}" is longer than ${LIMITS[field]} characters.`);
+  return s;
+}
+
+/**
+ * The email Gatehouse signs the user in with: the `work` one (Entra ID maps `mail` to
+ * `emails[type eq "work"].value`), else the primary, else the first. Work is preferred so that
+ * Entra's `emails[type eq "work"].value eq "…"` lookups are served by the email index.
+ */
+export function principalEmail(doc: Json): string | null {
+  const emails = Array.isArray(doc['emails']) ? doc['emails'].filter(isObject) : [];
+  const pick =
+    emails.find((e) => typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work') ??
+    emails.find((e) => e['primary'] === true) ??
+    emails[0];
+  const value = pick?.['value'];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** Validates a user document and derives the columns; `active` defaults to true (RFC 7643 §4.1.1). */
+export function userColumns(raw: Json): { doc: Json; columns: UserColumns } {
+  const doc = validateDoc(raw, RESOURCE_TYPES.User);
+  const userName = typeof doc['userName'] === 'string' ? doc['userName'].trim() : '';
+  if (!userName) throw scimInvalid('invalidValue', '"userName" is required.');
+  const name = isObject(doc['name']) ? doc['name'] : {};
+  const email = principalEmail(doc);
+  const columns: UserColumns = {
+    userName: limited(userName, 'userName') ?? userName,
+    userNameKey: foldKey(userName),
+    externalId: limited(doc['externalId'], 'externalId'),
+    givenName: limited(name['givenName'], 'givenName'),
+    familyName: limited(name['familyName'], 'familyName'),
+    displayName: limited(doc['displayName'], 'displayName'),
+    active: doc['active'] !== false,
+    email: limited(email ?? userName, 'email') ?? userName,
+    emailKey: email ? foldKey(email) : null,
+  };
+  return { doc: { ...doc, active: columns.active }, columns };
+}
+
+/** The SCIM document of a user as stored, with the columns laid over it. */
+export function userDoc(user: User): Json {
+  const doc: Json = isObject(user.scimAttributes) ? structuredClone(user.scimAttributes) : {};
+  doc['userName'] = user.userName;
+  doc['active'] = user.active;
+  setOrDelete(doc, 'externalId', user.externalId);
+  setOrDelete(doc, 'displayName', user.displayName);
+  const name: Json = isObject(doc['name']) ? { ...doc['name'] } : {};
+  setOrDelete(name, 'givenName', user.givenName);
+  setOrDelete(name, 'familyName', user.familyName);
+  setOrDelete(doc, 'name', Object.keys(name).length ? name : null);
+  if (!Array.isArray(doc['emails']) && user.emailKey) {
+    // Accounts made by invitation or SSO: their one email, as Entra and Okta expect it.
+    doc['emails'] = [{ value: user.email, type: 'work', primary: true }];
+  }
+  return doc;
+}
+
+function setOrDelete(o: Json, key: string, value: unknown): void {
+  if (value === null || value === undefined) delete o[key];
+  else o[key] = value;
+}
+
+/** What `scim_attributes` keeps: the document without what columns or the server own. */
+export function storedAttributes(doc: Json): Json {
+  const stored = { ...doc };
+  for (const k of ['id', 'meta', 'schemas', 'password', 'groups']) delete stored[k];
+  return stored;
+}
+
+/** The raw request body as kept for debugging sync (`last_scim_payload`): never with a password. */
+export function redactedPayload(body: unknown): string {
+  return JSON.stringify(body, (key, value: unknown) =>
+    key.toLowerCase() === 'password' ? '[redacted]' : value,
+  );
+}
+
+/** A short diff for the provisioning log and audit: attribute → [before, after], no raw payloads. */
+export function shortDiff(before: Json, after: Json): Record<string, [unknown, unknown]> {
+  const diff: Record<string, [unknown, unknown]> = {};
+  const flat = (o: Json, prefix = ''): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(o).flatMap(([k, v]) =>
+        isObject(v) && !Array.isArray(v) ? Object.entries(flat(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]],
+      ),
+    );
+  const a = flat(before);
+  const b = flat(after);
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (key === 'password' || key.endsWith('.password')) continue;
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) diff[key] = [a[key] ?? null, b[key] ?? null];
+  }
+  return diff;
+}

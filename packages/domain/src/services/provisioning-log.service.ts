@@ -1,0 +1,206 @@
+// The provisioning log: every SCIM request, how it ended and what it changed, for admins debugging
+// sync (the sync-health view). Entries are buffered and written in batches, off the request's
+// transaction, so recording a request never slows or fails it; entries older than the retention
+// are purged.
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { Clock } from '../clock.js';
+import {
+  ListProvisioningLogQuery,
+  type ListProvisioningLogQuery as ListQueryInput,
+  type ProvisioningLogPage,
+} from '../contracts/provisioning-log.js';
+import type { Database } from '../database.js';
+import { ProvisioningLogEntry } from '../entities/index.js';
+import { newId } from '../crypto.js';
+import { InvalidInput } from '../errors.js';
+import { authorize, type ActorContext } from './context.js';
+import { parseInput } from './parse.js';
+
+export interface ProvisioningLogOptions {
+  /** How long entries are kept. */
+  retentionDays: number;
+  /** How long an entry may wait in memory before its batch is written. */
+  flushEveryMs: number;
+}
+
+export const DEFAULT_PROVISIONING_LOG: ProvisioningLogOptions = { retentionDays: 30, flushEveryMs: 200 };
+
+export interface ProvisioningLogInput {
+  tenantId: string;
+  tokenId: string | null;
+  tokenName: string | null;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  resourceType?: string | null;
+  resourceId?: string | null;
+  changes?: Record<string, unknown> | null;
+  error?: string | null;
+  requestId?: string | null;
+}
+
+const BATCH = 100;
+const MAX_BUFFER = 10_000;
+const PURGE_EVERY_MS = 3_600_000;
+
+export class ProvisioningLogService {
+  private buffer: ProvisioningLogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private lastPurge = 0;
+  /** Entries lost because the database refused them (reported through `onError`). */
+  dropped = 0;
+  onError: (err: unknown) => void = () => undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    readonly options: ProvisioningLogOptions = DEFAULT_PROVISIONING_LOG,
+  ) {}
+
+  /** Queues one request's record; it is written within `flushEveryMs`. */
+  record(input: ProvisioningLogInput): void {
+    if (this.buffer.length >= MAX_BUFFER) {
+      this.dropped += 1;
+      return;
+    }
+    this.buffer.push(toEntry(input, this.clock.now()));
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((err: unknown) => this.onError(err));
+    }, this.options.flushEveryMs).unref();
+  }
+
+  /** Writes everything queued so far (tests, shutdown). */
+  async flush(): Promise<void> {
+    const entries = this.buffer.splice(0);
+    const write = this.writing.then(async () => {
+      for (let i = 0; i < entries.length; i += BATCH) {
+        const part = entries.slice(i, i + BATCH);
+        await this.db
+          .transaction((tx) =>
+            // JSON columns typed as records do not fit QueryDeepPartialEntity (see repositories/write.ts).
+            tx
+              .createQueryBuilder()
+              .insert()
+              .into(ProvisioningLogEntry)
+              .values(part as QueryDeepPartialEntity<ProvisioningLogEntry>[])
+              .execute(),
+          )
+          .catch((err: unknown) => {
+            this.dropped += part.length;
+            throw err;
+          });
+      }
+      const now = this.clock.now().getTime();
+      if (now - this.lastPurge > PURGE_EVERY_MS) {
+        this.lastPurge = now;
+        await this.purgeExpired();
+      }
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Deletes entries older than the retention period; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.options.retentionDays * 86_400_000);
+    return this.db.transaction(async (tx) => {
+      const result = await tx
+        .createQueryBuilder()
+        .delete()
+        .from(ProvisioningLogEntry)
+        .where('occurredAt < :cutoff', { cutoff })
+        .execute();
+      return result.affected ?? 0;
+    });
+  }
+
+  /** Newest first, keyset-paged on (occurred_at, id) (idx_provisioning_log_tenant_time). */
+  async list(actor: ActorContext, raw: ListQueryInput = {}): Promise<ProvisioningLogPage> {
+    authorize(actor, 'provisioningLog:view');
+    const q = parseInput(ListProvisioningLogQuery, raw);
+    const query = this.db.manager
+      .createQueryBuilder(ProvisioningLogEntry, 'e')
+      .where('e.tenantId = :tenantId', { tenantId: actor.tenantId })
+      .orderBy('e.occurredAt', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .limit(q.limit + 1);
+    if (q.resourceId) query.andWhere('e.resourceId = :resourceId', { resourceId: q.resourceId });
+    if (q.failuresOnly) query.andWhere('e.status >= 400');
+    if (q.cursor) {
+      const after = decodeCursor(q.cursor);
+      query.andWhere('(e.occurredAt < :at OR (e.occurredAt = :at AND e.id < :id))', after);
+    }
+    const rows = await query.getMany();
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((e) => ({
+        id: e.id,
+        occurredAt: e.occurredAt.toISOString(),
+        tokenId: e.tokenId,
+        tokenName: e.tokenName,
+        method: e.method,
+        path: e.path,
+        status: e.status,
+        durationMs: e.durationMs,
+        resourceType: e.resourceType,
+        resourceId: e.resourceId,
+        changes: e.changes,
+        error: e.error,
+        requestId: e.requestId,
+      })),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.occurredAt, last.id) : null,
+    };
+  }
+}
+
+const clip = (s: string | null | undefined, n: number): string | null =>
+  s === null || s === undefined ? null : s.length > n ? `${s.slice(0, n - 1)}…` : s;
+
+/** A diff kept short: at most 50 attributes, each value at most 200 characters of JSON. */
+function shortChanges(changes: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!changes || Object.keys(changes).length === 0) return null;
+  const entries = Object.entries(changes).slice(0, 50);
+  return Object.fromEntries(
+    entries.map(([k, v]) => {
+      const json = JSON.stringify(v) ?? 'null';
+      return [k, json.length > 200 ? `${json.slice(0, 199)}…` : v];
+    }),
+  );
+}
+
+function toEntry(input: ProvisioningLogInput, now: Date): ProvisioningLogEntry {
+  const entry = new ProvisioningLogEntry();
+  Object.assign(entry, {
+    id: newId(),
+    tenantId: input.tenantId,
+    tokenId: input.tokenId,
+    tokenName: clip(input.tokenName, 100),
+    method: input.method.slice(0, 10),
+    path: clip(input.path, 512) ?? '/',
+    status: input.status,
+    durationMs: Math.max(0, Math.round(input.durationMs)),
+    resourceType: clip(input.resourceType, 32),
+    resourceId: clip(input.resourceId, 64),
+    changes: shortChanges(input.changes),
+    error: clip(input.error, 2000),
+    requestId: clip(input.requestId, 64),
+    occurredAt: now,
+  });
+  return entry;
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [iso = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const at = new Date(iso);
+  if (!id || Number.isNaN(at.getTime()))
+    throw new InvalidInput('cursor.invalid', 'The cursor is not one this list issued.');
+  return { at, id };
+}

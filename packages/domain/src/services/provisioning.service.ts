@@ -1,0 +1,642 @@
+// SCIM provisioning use cases (issue 4): the identity provider's token acts as a tenant-scoped
+// provisioning actor, through the same authorization, invariants and audit as people do.
+// Each method is one transaction: lock → precondition → write → side effects → audit.
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { isUniqueViolation } from '../database.js';
+import { Group, GroupMapping, GroupMember, TeamMembership, User } from '../entities/index.js';
+import { newId } from '../crypto.js';
+import { Conflict, PreconditionFailed } from '../errors.js';
+import { forUpdate } from '../repositories/lock.js';
+import { createDraftsSpace } from '../repositories/teams.repository.js';
+import { lockTenant } from '../repositories/tenants.repository.js';
+import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
+import { insertRow } from '../repositories/write.js';
+import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
+import { groupColumns, groupDoc, planMembers, type GroupColumns, type MemberPlan } from '../scim/groups.js';
+import { applyPatch } from '../scim/patch/apply.js';
+import type { CanonicalOp } from '../scim/patch/normalize.js';
+import {
+  addMembers,
+  liveUserIds,
+  rawRows,
+  removeMembers,
+  replaceMembers,
+} from '../scim/repository/members.js';
+import {
+  groupsOf,
+  listGroups,
+  listUsers,
+  membersOf,
+  PageCursors,
+  type ListQuery,
+  type MemberRef,
+  type Page,
+} from '../scim/repository/queries.js';
+import { RESOURCE_TYPES } from '../scim/schemas.js';
+import {
+  redactedPayload,
+  shortDiff,
+  storedAttributes,
+  userColumns,
+  userDoc,
+  type UserColumns,
+} from '../scim/users.js';
+import { authorize, type ActorContext } from './context.js';
+import type { ServiceDeps } from './deps.js';
+import {
+  auditMappedRoleChanges,
+  recomputeMappedRoles,
+  type MappedRoleChange,
+} from './group-mapping.service.js';
+
+type Json = Record<string, unknown>;
+
+/** `*`, or the versions an If-Match header accepts (RFC 7644 §3.14). */
+export type IfMatch = '*' | number[];
+
+export interface Provisioned<T> {
+  resource: T;
+  /** What changed, attribute → [before, after], for the provisioning log. */
+  changes: Record<string, unknown>;
+  /** Set when this change ended the user's access: their sessions were revoked in the same transaction. */
+  deprovisioned?: { sessionsRevoked: number };
+}
+
+/** A group's membership change as the log and audit describe it (ids truncated). */
+const SAMPLE = 50;
+
+export class ProvisioningService {
+  private readonly cursors = new PageCursors();
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  // ---- Users -------------------------------------------------------------------------------
+
+  async getUser(actor: ActorContext, id: string): Promise<User> {
+    authorize(actor, 'user:provision');
+    const user = await this.deps.db.manager.findOne(User, { where: { tenantId: actor.tenantId, id } });
+    if (!user || user.userNameKey === null) throw userNotFound(id);
+    return user;
+  }
+
+  async listUsers(actor: ActorContext, query: ListQuery): Promise<Page<User>> {
+    authorize(actor, 'user:provision');
+    return listUsers(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query, this.cursors);
+  }
+
+  /** The groups of each user (RFC 7643 `groups`, returned on request), in one query. */
+  async groupsOfUsers(actor: ActorContext, userIds: string[]): Promise<Map<string, MemberRef[]>> {
+    authorize(actor, 'user:provision');
+    return groupsOf(this.deps.db.manager, actor.tenantId, userIds);
+  }
+
+  /** POST /Users: a tenant member whose source is `scim`, with a drafts space like every user. */
+  async createUser(actor: ActorContext, resource: Json, body: unknown): Promise<Provisioned<User>> {
+    authorize(actor, 'user:provision');
+    const { doc, columns } = userColumns(resource);
+    return this.deps.db.transaction(async (tx) => {
+      const now = this.deps.clock.now();
+      const user = tx.create(User, {
+        id: newId(),
+        tenantId: actor.tenantId,
+        ...columns,
+        tenantRole: 'member',
+        mappedTenantRole: null,
+        source: 'scim',
+        activatedAt: now,
+        lastSignInAt: null,
+        removedAt: null,
+        scimAttributes: storedAttributes(doc),
+        lastScimPayload: redactedPayload(body),
+        lastSyncedAt: now,
+        mfaSecretEncrypted: null,
+        mfaEnabledAt: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await uniqueOrConflict(() => insertRow(tx, User, user), columns);
+      await createDraftsSpace(tx, actor.tenantId, user.id, this.deps.clock);
+      await this.deps.audit.record(tx, actor, {
+        action: 'user.provisioned',
+        targetType: 'user',
+        targetId: user.id,
+        change: { after: auditView(columns) },
+      });
+      return { resource: user, changes: shortDiff({}, storedAttributes(doc)) };
+    });
+  }
+
+  /** PUT /Users/:id replaces every writable attribute (RFC 7644 §3.5.1). */
+  async replaceUser(
+    actor: ActorContext,
+    id: string,
+    resource: Json,
+    body: unknown,
+    ifMatch?: IfMatch,
+  ): Promise<Provisioned<User>> {
+    authorize(actor, 'user:provision');
+    return this.deps.db.transaction(async (tx) => {
+      const user = await this.lockLiveUser(tx, actor, id, ifMatch);
+      // An absent `active` keeps the account as it is: only an explicit false deprovisions.
+      const next = 'active' in resource ? resource : { ...resource, active: user.active };
+      return this.saveUser(tx, actor, user, next, body);
+    });
+  }
+
+  /** PATCH /Users/:id with operations from `normalizePatch`. */
+  async patchUser(
+    actor: ActorContext,
+    id: string,
+    ops: CanonicalOp[],
+    body: unknown,
+    ifMatch?: IfMatch,
+  ): Promise<Provisioned<User>> {
+    authorize(actor, 'user:provision');
+    return this.deps.db.transaction(async (tx) => {
+      const user = await this.lockLiveUser(tx, actor, id, ifMatch);
+      const next = applyPatch(userDoc(user), ops, { type: RESOURCE_TYPES.User, id: user.id });
+      return this.saveUser(tx, actor, user, next, body);
+    });
+  }
+
+  /**
+   * DELETE /Users/:id: the account leaves the tenant (row kept for the audit trail, userName,
+   * email and externalId freed), its sessions end and its team places go. A team's last-member rule
+   * does not hold the IdP back: deprovisioning wins, and the audit record names the teams it emptied.
+   */
+  async deleteUser(actor: ActorContext, id: string, ifMatch?: IfMatch): Promise<Provisioned<null>> {
+    authorize(actor, 'user:provision');
+    return this.deps.db.transaction(async (tx) => {
+      const user = await this.lockLiveUser(tx, actor, id, ifMatch);
+      const now = this.deps.clock.now();
+      const lastOwner = await this.isLastOwner(tx, user);
+      const lastMemberOf = await soleMemberTeams(tx, user);
+      await tx
+        .createQueryBuilder()
+        .update(User)
+        .set({
+          removedAt: now,
+          active: false,
+          emailKey: null,
+          userNameKey: null,
+          externalId: null,
+          updatedAt: now,
+          version: user.version + 1,
+        })
+        .where('id = :id', { id: user.id })
+        .execute();
+      const sessionsRevoked = await revokeUserSessions(
+        tx,
+        user.tenantId,
+        user.id,
+        'deprovisioned',
+        this.deps.clock,
+      );
+      await tx.delete(TeamMembership, { tenantId: user.tenantId, userId: user.id });
+      await tx.delete(GroupMember, { tenantId: user.tenantId, userId: user.id });
+      await this.deps.audit.record(tx, actor, {
+        action: 'user.deprovisioned',
+        targetType: 'user',
+        targetId: user.id,
+        change: {
+          before: auditView(user),
+          sessionsRevoked,
+          ...(lastMemberOf.length ? { lastMemberOf } : {}),
+          ...(lastOwner ? { lastOwner } : {}),
+        },
+      });
+      return {
+        resource: null,
+        changes: { removed: [user.userName, null] },
+        deprovisioned: { sessionsRevoked },
+      };
+    });
+  }
+
+  private async lockLiveUser(
+    tx: EntityManager,
+    actor: ActorContext,
+    id: string,
+    ifMatch?: IfMatch,
+  ): Promise<User> {
+    const user = await forUpdate(
+      tx,
+      tx
+        .createQueryBuilder(User, 'u')
+        .where('u.tenant_id = :tenantId AND u.id = :id AND u.user_name_key IS NOT NULL', {
+          tenantId: actor.tenantId,
+          id,
+        }),
+    ).getOne();
+    if (!user) throw userNotFound(id);
+    checkVersion(user.version, ifMatch);
+    return user;
+  }
+
+  /** Writes a user's new SCIM document; `active` false ends every session in this transaction. */
+  private async saveUser(
+    tx: EntityManager,
+    actor: ActorContext,
+    user: User,
+    next: Json,
+    body: unknown,
+  ): Promise<Provisioned<User>> {
+    const before = storedAttributes(userDoc(user));
+    const { doc, columns } = userColumns(next);
+    const after = storedAttributes(doc);
+    const changes = shortDiff(before, after);
+    // Entra and Okta resend unchanged attributes on every cycle: nothing changed, nothing written.
+    if (Object.keys(changes).length === 0) return { resource: user, changes };
+    const now = this.deps.clock.now();
+    const updated: User = {
+      ...user,
+      ...columns,
+      scimAttributes: after,
+      lastScimPayload: redactedPayload(body),
+      lastSyncedAt: now,
+      updatedAt: now,
+      version: user.version + 1,
+    };
+    await uniqueOrConflict(
+      () =>
+        tx
+          .createQueryBuilder()
+          .update(User)
+          .set({
+            ...columns,
+            scimAttributes: after,
+            lastScimPayload: updated.lastScimPayload,
+            lastSyncedAt: now,
+            updatedAt: now,
+            version: updated.version,
+          } as QueryDeepPartialEntity<User>)
+          .where('id = :id', { id: user.id })
+          .execute(),
+      columns,
+    );
+    const deactivated = user.active && !columns.active;
+    const sessionsRevoked = deactivated
+      ? await revokeUserSessions(tx, user.tenantId, user.id, 'deactivated', this.deps.clock)
+      : 0;
+    const lastOwner = deactivated && (await this.isLastOwner(tx, user));
+    await this.deps.audit.record(tx, actor, {
+      action: deactivated
+        ? 'user.deactivated'
+        : !user.active && columns.active
+          ? 'user.reactivated'
+          : 'user.synced',
+      targetType: 'user',
+      targetId: user.id,
+      change: {
+        before: auditView(user),
+        after: auditView(columns),
+        attributes: Object.keys(changes),
+        ...(deactivated ? { sessionsRevoked } : {}),
+        ...(lastOwner ? { lastOwner } : {}),
+      },
+    });
+    const result: Provisioned<User> = { resource: updated, changes };
+    if (deactivated) result.deprovisioned = { sessionsRevoked };
+    return result;
+  }
+
+  /** The IdP may deprovision the last owner (a departed person must lose access); the audit says so. */
+  private async isLastOwner(tx: EntityManager, user: User): Promise<boolean> {
+    if (user.tenantRole !== 'owner') return false;
+    return (await countOtherActiveOwners(tx, user.tenantId, user.id)) === 0;
+  }
+
+  // ---- Groups ------------------------------------------------------------------------------
+
+  async getGroup(actor: ActorContext, id: string): Promise<Group> {
+    authorize(actor, 'group:provision');
+    const group = await this.deps.db.manager.findOne(Group, { where: { tenantId: actor.tenantId, id } });
+    if (!group) throw groupNotFound(id);
+    return group;
+  }
+
+  async listGroups(actor: ActorContext, query: ListQuery): Promise<Page<Group>> {
+    authorize(actor, 'group:provision');
+    return listGroups(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query);
+  }
+
+  /** Members of each group (only when a response asks for them), in one query. */
+  async membersOfGroups(actor: ActorContext, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
+    authorize(actor, 'group:provision');
+    return membersOf(this.deps.db.manager, actor.tenantId, groupIds);
+  }
+
+  /** POST /Groups; members sent with it (Okta) are added, never ignored. */
+  async createGroup(
+    actor: ActorContext,
+    resource: Json,
+    members: string[],
+    body: unknown,
+  ): Promise<Provisioned<Group>> {
+    authorize(actor, 'group:provision');
+    const columns = groupColumns(resource);
+    return this.deps.db.transaction(async (tx) => {
+      const now = this.deps.clock.now();
+      const group = tx.create(Group, {
+        id: newId(),
+        tenantId: actor.tenantId,
+        ...columns,
+        lastScimPayload: redactedPayload(body),
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await uniqueOrConflict(() => tx.insert(Group, group), columns);
+      await this.assertUsers(tx, actor.tenantId, members);
+      const added = await addMembers(tx, actor.tenantId, group.id, members, now);
+      await this.deps.audit.record(tx, actor, {
+        action: 'group.created',
+        targetType: 'group',
+        targetId: group.id,
+        change: { after: { displayName: columns.displayName, members: added.length } },
+      });
+      return {
+        resource: group,
+        changes: { displayName: [null, columns.displayName], ...memberDiff(added, []) },
+      };
+    });
+  }
+
+  /** PUT /Groups/:id: name, externalId and the whole member list (Okta). */
+  async replaceGroup(
+    actor: ActorContext,
+    id: string,
+    resource: Json,
+    members: string[],
+    body: unknown,
+    ifMatch?: IfMatch,
+  ): Promise<Provisioned<Group>> {
+    authorize(actor, 'group:provision');
+    const columns = groupColumns(resource);
+    return this.deps.db.transaction(async (tx) => {
+      const group = await this.lockGroup(tx, actor, id, ifMatch);
+      return this.saveGroup(
+        tx,
+        actor,
+        group,
+        columns,
+        { replace: members, add: new Set(), remove: new Set(), mustExist: new Set() },
+        body,
+      );
+    });
+  }
+
+  /** PATCH /Groups/:id: attribute operations on the group, set operations on its member rows. */
+  async patchGroup(
+    actor: ActorContext,
+    id: string,
+    ops: CanonicalOp[],
+    body: unknown,
+    ifMatch?: IfMatch,
+  ): Promise<Provisioned<Group>> {
+    authorize(actor, 'group:provision');
+    const memberOps = ops.filter((o) => o.path.path.attr === 'members' && o.path.path.uri === undefined);
+    const attrOps = ops.filter((o) => !memberOps.includes(o));
+    const plan = planMembers(memberOps);
+    return this.deps.db.transaction(async (tx) => {
+      const group = await this.lockGroup(tx, actor, id, ifMatch);
+      const doc = applyPatch(groupDoc(group), attrOps, { type: RESOURCE_TYPES.Group, id: group.id });
+      return this.saveGroup(tx, actor, group, groupColumns(doc), plan, body);
+    });
+  }
+
+  /** DELETE /Groups/:id; the grants its mappings gave are revoked in the same transaction. */
+  async deleteGroup(actor: ActorContext, id: string, ifMatch?: IfMatch): Promise<Provisioned<null>> {
+    authorize(actor, 'group:provision');
+    return this.deps.db.transaction(async (tx) => {
+      const group = await this.lockGroup(tx, actor, id, ifMatch);
+      const mappings = await tx.find(GroupMapping, {
+        where: { tenantId: actor.tenantId, groupId: group.id },
+      });
+      const members = await rawRows<{ user_id: string }>(
+        tx,
+        'DELETE FROM group_members WHERE tenant_id = :tenantId AND group_id = :groupId RETURNING user_id',
+        { tenantId: actor.tenantId, groupId: group.id },
+      );
+      await tx.delete(GroupMapping, { tenantId: actor.tenantId, groupId: group.id });
+      await tx.delete(Group, { id: group.id });
+      const roles = mappings.length
+        ? await recomputeMappedRoles(
+            tx,
+            actor.tenantId,
+            members.map((m) => m.user_id),
+            this.deps.clock,
+          )
+        : [];
+      await this.deps.audit.record(tx, actor, {
+        action: 'group.deleted',
+        targetType: 'group',
+        targetId: group.id,
+        change: {
+          before: { displayName: group.displayName, members: members.length },
+          ...(mappings.length ? { mappingsRemoved: mappings.map((m) => m.id) } : {}),
+        },
+      });
+      await auditMappedRoleChanges(tx, this.deps.audit, actor, roles, {
+        groupId: group.id,
+        action: 'group.deleted',
+      });
+      return {
+        resource: null,
+        changes: { removed: [group.displayName, null], members: [members.length, 0] },
+      };
+    });
+  }
+
+  /**
+   * Tenant, then group. The tenant lock orders membership changes with group-mapping changes (which
+   * take it too), so a mapping created meanwhile is applied to members added meanwhile; concurrent
+   * member changes to one group line up on the group lock (PostgreSQL; SQLite has one writer).
+   */
+  private async lockGroup(
+    tx: EntityManager,
+    actor: ActorContext,
+    id: string,
+    ifMatch?: IfMatch,
+  ): Promise<Group> {
+    await lockTenant(tx, actor.tenantId);
+    const group = await forUpdate(
+      tx,
+      tx
+        .createQueryBuilder(Group, 'g')
+        .where('g.tenant_id = :tenantId AND g.id = :id', { tenantId: actor.tenantId, id }),
+    ).getOne();
+    if (!group) throw groupNotFound(id);
+    checkVersion(group.version, ifMatch);
+    return group;
+  }
+
+  private async saveGroup(
+    tx: EntityManager,
+    actor: ActorContext,
+    group: Group,
+    columns: GroupColumns,
+    plan: MemberPlan,
+    body: unknown,
+  ): Promise<Provisioned<Group>> {
+    const now = this.deps.clock.now();
+    await this.assertUsers(tx, actor.tenantId, [...(plan.replace ?? []), ...plan.add]);
+    const { added, removed } = await this.applyPlan(tx, actor.tenantId, group.id, plan, now);
+    const renamed = columns.displayName !== group.displayName || columns.externalId !== group.externalId;
+    const changes: Record<string, unknown> = { ...memberDiff(added, removed) };
+    if (columns.displayName !== group.displayName)
+      changes['displayName'] = [group.displayName, columns.displayName];
+    if (columns.externalId !== group.externalId)
+      changes['externalId'] = [group.externalId, columns.externalId];
+    if (!renamed && added.length === 0 && removed.length === 0) return { resource: group, changes };
+    const updated: Group = {
+      ...group,
+      ...columns,
+      lastScimPayload: redactedPayload(body),
+      updatedAt: now,
+      version: group.version + 1,
+    };
+    await uniqueOrConflict(
+      () =>
+        tx
+          .createQueryBuilder()
+          .update(Group)
+          .set({
+            ...columns,
+            lastScimPayload: updated.lastScimPayload,
+            updatedAt: now,
+            version: updated.version,
+          })
+          .where('id = :id', { id: group.id })
+          .execute(),
+      columns,
+    );
+    const mapped =
+      (added.length || removed.length) &&
+      (await tx.count(GroupMapping, { where: { tenantId: actor.tenantId, groupId: group.id } }));
+    const roles = mapped
+      ? await recomputeMappedRoles(tx, actor.tenantId, [...added, ...removed], this.deps.clock)
+      : [];
+    await this.deps.audit.record(tx, actor, {
+      action: renamed ? 'group.updated' : 'group.members_changed',
+      targetType: 'group',
+      targetId: group.id,
+      change: {
+        ...(renamed ? { before: groupDoc(group), after: groupDoc(columns) } : {}),
+        ...(added.length ? { added: added.length, addedIds: added.slice(0, SAMPLE) } : {}),
+        ...(removed.length ? { removed: removed.length, removedIds: removed.slice(0, SAMPLE) } : {}),
+      },
+    });
+    await auditMappedRoleChanges(tx, this.deps.audit, actor, roles, {
+      groupId: group.id,
+      action: 'group.members_changed',
+    });
+    if (roles.length) changes['mappedRoles'] = roleSummary(roles);
+    return { resource: updated, changes };
+  }
+
+  private async applyPlan(
+    tx: EntityManager,
+    tenantId: string,
+    groupId: string,
+    plan: MemberPlan,
+    now: Date,
+  ): Promise<{ added: string[]; removed: string[] }> {
+    if (plan.replace) return replaceMembers(tx, tenantId, groupId, plan.replace, now);
+    const removed = plan.remove.size ? await removeMembers(tx, tenantId, groupId, [...plan.remove]) : [];
+    const missing = [...plan.mustExist].filter((id) => !removed.includes(id));
+    if (missing.length) {
+      throw scimInvalid('noTarget', `Not a member of this group: ${missing.slice(0, 5).join(', ')}.`, {
+        missing,
+      });
+    }
+    const added = plan.add.size ? await addMembers(tx, tenantId, groupId, [...plan.add], now) : [];
+    return { added, removed };
+  }
+
+  /** Members must be live users of the tenant; another tenant's id is as unknown as a made-up one. */
+  private async assertUsers(tx: EntityManager, tenantId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const live = await liveUserIds(tx, tenantId, ids);
+    const unknown = [...new Set(ids)].filter((id) => !live.has(id));
+    if (unknown.length) {
+      throw scimInvalid('invalidValue', `No such user: ${unknown.slice(0, 5).join(', ')}.`, {
+        unknown: unknown.slice(0, 100),
+      });
+    }
+  }
+}
+
+function checkVersion(version: number, ifMatch: IfMatch | undefined): void {
+  if (ifMatch === undefined || ifMatch === '*' || ifMatch.includes(version)) return;
+  throw new PreconditionFailed('scim.version_mismatch', `The resource is at version W/"${version}".`, {
+    currentVersion: version,
+  });
+}
+
+const auditView = (u: Pick<UserColumns, 'userName' | 'email' | 'active' | 'externalId'>) => ({
+  userName: u.userName,
+  email: u.email,
+  active: u.active,
+  externalId: u.externalId,
+});
+
+function memberDiff(added: string[], removed: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (added.length) out['members.added'] = added.slice(0, SAMPLE);
+  if (removed.length) out['members.removed'] = removed.slice(0, SAMPLE);
+  return out;
+}
+
+/** Mapped role changes for the provisioning log: who gained or lost what. */
+function roleSummary(roles: MappedRoleChange[]): string[] {
+  return roles
+    .slice(0, SAMPLE)
+    .map(
+      (c) =>
+        `${c.userId} ${c.scope === 'team' ? `team ${c.teamId}` : 'tenant'}: ${c.mappedBefore ?? '-'} → ${c.mappedAfter ?? '-'}`,
+    );
+}
+
+/** Teams (not drafts) where the user is the only member: the IdP's delete empties them. */
+async function soleMemberTeams(tx: EntityManager, user: User): Promise<string[]> {
+  const rows = await rawRows<{ team_id: string }>(
+    tx,
+    `SELECT m.team_id FROM team_memberships m JOIN teams t ON t.id = m.team_id AND t.kind = 'team'
+      WHERE m.tenant_id = :tenantId AND m.user_id = :userId
+        AND NOT EXISTS (SELECT 1 FROM team_memberships o WHERE o.team_id = m.team_id AND o.user_id <> m.user_id)`,
+    { tenantId: user.tenantId, userId: user.id },
+  );
+  return rows.map((r) => r.team_id);
+}
+
+/** A unique-index violation, named after the attribute that collided (scimType uniqueness, RFC 7644 §3.3). */
+async function uniqueOrConflict<T>(
+  write: () => Promise<T>,
+  values: Partial<UserColumns> | Partial<GroupColumns>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const driver = (err as { driverError?: { constraint?: string; message?: string } }).driverError;
+    const text = `${driver?.constraint ?? ''} ${driver?.message ?? ''} ${(err as Error).message}`;
+    const field = /user_name/.test(text)
+      ? 'userName'
+      : /email/.test(text)
+        ? 'email'
+        : /external_id/.test(text)
+          ? 'externalId'
+          : /display_name/.test(text)
+            ? 'displayName'
+            : 'value';
+    const value = (values as Record<string, unknown>)[field === 'email' ? 'email' : field];
+    throw new Conflict(
+      `scim.${field}_taken`,
+      `${field} ${value === undefined ? '' : `"${String(value)}" `}is already used by another resource in this tenant.`,
+      { scimType: 'uniqueness', attribute: field },
+    );
+  }
+}

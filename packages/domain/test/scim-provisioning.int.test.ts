@@ -1,0 +1,681 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/clock.js';
+import {
+  AuditEvent,
+  GroupMember,
+  ProvisioningLogEntry,
+  Session,
+  TeamMembership,
+  User,
+} from '../src/entities/index.js';
+import { Conflict, PreconditionFailed } from '../src/errors.js';
+import { ENTERPRISE, PATCH_SCHEMAS } from '../src/scim/__fixtures__/quirks.js';
+import { ENTRA_SEQUENCE, OKTA_SEQUENCE, type RecordedStep } from '../src/scim/__fixtures__/sequences.js';
+import { normalizePatch } from '../src/scim/patch/normalize.js';
+import { RESOURCE_TYPES } from '../src/scim/schemas.js';
+import { ScimRateLimiter } from '../src/services/scim-rate-limit.js';
+import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
+import {
+  countRows,
+  makeServices,
+  makeTenant,
+  makeUser,
+  type MadeTenant,
+  type TestWorld,
+} from './factories.js';
+import { scimClient, type ScimCall } from './scim-support.js';
+
+const patch = (...Operations: unknown[]) => ({ schemas: PATCH_SCHEMAS, Operations });
+const q = (filter: string, extra = '') => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
+
+/** Replaces `{{name}}` with the ids saved by earlier steps, in paths and bodies. */
+function fill<T>(value: T, ids: Map<string, string>): T {
+  if (value === undefined) return value;
+  const json = JSON.stringify(value)
+    .replace(/\{\{(\w+)\}\}/g, (_m, k: string) => ids.get(k) ?? `{{${k}}}`)
+    .replace(/%7B%7B(\w+)%7D%7D/g, (_m, k: string) => ids.get(k) ?? `{{${k}}}`);
+  return JSON.parse(json) as T;
+}
+
+describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
+  let t: OpenedDatabase;
+  let w: TestWorld;
+  beforeAll(async () => {
+    t = await openTestDatabase(target);
+    w = makeServices(t.db);
+    console.info(`SCIM provisioning tests run on ${t.label}`);
+  });
+  afterAll(() => t.close());
+
+  async function replay(steps: RecordedStep[], tenant: MadeTenant, label: string): Promise<void> {
+    const { call } = scimClient(w, tenant.tenant.id, label);
+    const ids = new Map<string, string>();
+    for (const step of steps) {
+      const res = await call(step.method, fill(step.path, ids), fill(step.body, ids));
+      expect({ step: step.name, status: res.status }).toEqual({
+        step: step.name,
+        status: step.expect.status,
+      });
+      if (step.expect.body) expect(res.body, step.name).toMatchObject(fill(step.expect.body, ids));
+      for (const attr of step.expect.absent ?? []) expect(res.body, step.name).not.toHaveProperty(attr);
+      if (step.save && typeof res.body.id === 'string') ids.set(step.save, res.body.id);
+    }
+  }
+
+  it('Entra ID’s documented provisioning sequence runs without an error', async () => {
+    await replay(ENTRA_SEQUENCE, await makeTenant(w), 'entra');
+  });
+
+  it('Okta’s documented provisioning sequence runs without an error', async () => {
+    await replay(OKTA_SEQUENCE, await makeTenant(w), 'okta');
+  });
+
+  it('a password Okta pushes is never stored, not even in the kept raw payload', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id, 'okta');
+    const res = await call('POST', '/Users', { userName: 'pw@okta.test', password: 'S3cret-value' });
+    const row = await t.db.manager.findOneByOrFail(User, { id: String(res.body.id) });
+    expect(JSON.stringify(row)).not.toContain('S3cret-value');
+    expect(row.lastScimPayload).toContain('"password":"[redacted]"');
+  });
+
+  describe('filters, sorting and paging run in the database', () => {
+    let call: ReturnType<typeof scimClient>['call'];
+    const ids: Record<string, string> = {};
+    // The tenant's owner (invited, not provisioned) is a user the IdP sees too.
+    let owner = '';
+    beforeAll(async () => {
+      const tn = await makeTenant(w);
+      owner = tn.owner.userName;
+      call = scimClient(w, tn.tenant.id).call;
+      const people = [
+        {
+          userName: 'alice@x.test',
+          externalId: 'EXT-a',
+          name: { givenName: 'Alice', familyName: 'Zeta' },
+          title: 'CTO',
+          active: true,
+          emails: [
+            { value: 'alice@x.test', type: 'work' },
+            { value: 'alice@home.test', type: 'home' },
+          ],
+          [ENTERPRISE]: { department: 'R&D', employeeNumber: '1' },
+        },
+        {
+          userName: 'bob@x.test',
+          externalId: 'ext-b',
+          name: { givenName: 'Bob', familyName: 'Young' },
+          title: 'Engineer',
+          active: false,
+          emails: [{ value: 'bob@x.test', type: 'work', primary: true }],
+          [ENTERPRISE]: { department: 'Sales', manager: { value: 'm-1' } },
+        },
+        {
+          userName: 'carol_1%@x.test',
+          name: { givenName: 'Carol', familyName: 'Xu' },
+          active: true,
+          [ENTERPRISE]: { department: 'r&d' },
+        },
+      ];
+      for (const p of people) {
+        const res = await call('POST', '/Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
+          ...p,
+        });
+        expect(res.status).toBe(201);
+        ids[p.userName] = String(res.body.id);
+      }
+    });
+
+    const names = (res: ScimCall) => (res.body.Resources ?? []).map((r) => r['userName']).sort();
+
+    it.each([
+      ['userName eq "ALICE@x.test"', ['alice@x.test']],
+      ['userName ne "alice@x.test"', ['bob@x.test', 'carol_1%@x.test', 'OWNER']],
+      ['userName co "1%"', ['carol_1%@x.test']],
+      ['userName sw "B"', ['bob@x.test']],
+      ['userName ew "X.TEST"', ['alice@x.test', 'bob@x.test', 'carol_1%@x.test']],
+      ['userName gt "bob@x.test"', ['carol_1%@x.test', 'OWNER']],
+      ['userName ge "bob@x.test"', ['bob@x.test', 'carol_1%@x.test', 'OWNER']],
+      ['userName lt "bob@x.test"', ['alice@x.test']],
+      ['userName le "bob@x.test"', ['alice@x.test', 'bob@x.test']],
+      ['title pr', ['alice@x.test', 'bob@x.test']],
+      ['externalId eq "ext-a"', []],
+      ['externalId eq "EXT-a"', ['alice@x.test']],
+      ['externalId sw "ext"', ['bob@x.test']],
+      ['externalId co "XT-"', ['alice@x.test']],
+      ['active eq false', ['bob@x.test']],
+      ['not (active eq false)', ['alice@x.test', 'carol_1%@x.test', 'OWNER']],
+      ['name.familyName eq "young" or name.givenName sw "car"', ['bob@x.test', 'carol_1%@x.test']],
+      ['(title eq "cto" or title eq "engineer") and active eq true', ['alice@x.test']],
+      ['emails[type eq "work"].value eq "BOB@x.test"', ['bob@x.test']],
+      ['emails[type eq "home" and value co "home"]', ['alice@x.test']],
+      ['emails.value ew "@home.test"', ['alice@x.test']],
+      ['emails co "bob"', ['bob@x.test']],
+      ['emails pr', ['alice@x.test', 'bob@x.test']],
+      [`${ENTERPRISE}:department eq "R&D"`, ['alice@x.test', 'carol_1%@x.test']],
+      [`${ENTERPRISE}:manager.value eq "m-1"`, ['bob@x.test']],
+      [`${ENTERPRISE}:employeeNumber pr`, ['alice@x.test']],
+      ['urn:ietf:params:scim:schemas:core:2.0:User:userName sw "a"', ['alice@x.test']],
+      ['title eq null', ['carol_1%@x.test', 'OWNER']],
+      ['meta.created gt "2000-01-01T00:00:00Z"', ['alice@x.test', 'bob@x.test', 'carol_1%@x.test', 'OWNER']],
+      ['meta.lastModified lt "2000-01-01T00:00:00Z"', []],
+    ])('%s', async (filter, expected) => {
+      const res = await call('GET', q(filter));
+      expect(res.status).toBe(200);
+      const want = expected.map((n) => (n === 'OWNER' ? owner : n)).sort();
+      expect(names(res)).toEqual(want);
+      expect(res.body.totalResults).toBe(want.length);
+    });
+
+    it.each([
+      ['password eq "x"', 'a write-only attribute'],
+      ['nickName[type eq "x"]', 'a value filter on a single-valued attribute'],
+      ['groups.display eq "x"', 'a sub-attribute outside the allowlist'],
+      ['unknownAttribute eq "x"', 'an unknown attribute'],
+      ['active gt true', 'an ordering of booleans'],
+      ['meta.created gt "yesterday"', 'a date that is not a date'],
+      ['userName eq true', 'a boolean for a string'],
+      ['title eq', 'a missing value'],
+    ])('%s is a 400 invalidFilter (%s)', async (filter) => {
+      const res = await call('GET', q(filter));
+      expect(res.status).toBe(400);
+      expect(res.body.scimType).toBe('invalidFilter');
+    });
+
+    it('sorts by an attribute in either order, and pages with startIndex and count', async () => {
+      const asc = await call('GET', '/Users?sortBy=name.givenName&sortOrder=ascending&count=2');
+      expect(asc.body).toMatchObject({ totalResults: 4, itemsPerPage: 2, startIndex: 1 });
+      const desc = await call('GET', '/Users?sortBy=name.familyName&sortOrder=descending');
+      expect(
+        (desc.body.Resources ?? [])
+          .slice(0, 3)
+          .map((r) => (r['name'] as { familyName?: string })?.familyName),
+      ).toEqual(['Zeta', 'Young', 'Xu']);
+      const page2 = await call('GET', '/Users?startIndex=2&count=2&sortBy=userName');
+      expect(page2.body).toMatchObject({ startIndex: 2, itemsPerPage: 2 });
+      const beyond = await call('GET', '/Users?startIndex=99');
+      expect(beyond.body).toMatchObject({ totalResults: 4, itemsPerPage: 0, Resources: [] });
+      const zero = await call('GET', '/Users?count=0');
+      expect(zero.body).toMatchObject({ totalResults: 4, itemsPerPage: 0 });
+      expect((await call('GET', '/Users?sortBy=title')).body.scimType).toBe('invalidValue');
+    });
+
+    it('pages walked one after another return every user exactly once', async () => {
+      const seen: string[] = [];
+      for (let start = 1; start <= 4; start += 1) {
+        const page = await call('GET', `/Users?startIndex=${start}&count=1`);
+        seen.push(...(page.body.Resources ?? []).map((r) => String(r['id'])));
+      }
+      expect(new Set(seen).size).toBe(4);
+    });
+
+    it('attributes and excludedAttributes shape the resources; id and schemas always stay', async () => {
+      const only = await call(
+        'GET',
+        q('userName eq "alice@x.test"', `&attributes=userName,emails.value,${ENTERPRISE}:department`),
+      );
+      expect(only.body.Resources?.[0]).toEqual({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
+        id: ids['alice@x.test'],
+        userName: 'alice@x.test',
+        emails: [{ value: 'alice@x.test' }, { value: 'alice@home.test' }],
+        [ENTERPRISE]: { department: 'R&D' },
+      });
+      const without = await call('GET', `/Users/${ids['alice@x.test']}?excludedAttributes=emails,name,id`);
+      expect(without.body).not.toHaveProperty('emails');
+      expect(without.body).not.toHaveProperty('name');
+      expect(without.body.id).toBe(ids['alice@x.test']);
+      expect(without.body).toHaveProperty('userName');
+    });
+
+    it('a user’s groups are returned when asked for', async () => {
+      const g = await call('POST', '/Groups', {
+        displayName: 'Readers',
+        members: [{ value: ids['bob@x.test'] }],
+      });
+      const res = await call('GET', `/Users/${ids['bob@x.test']}?attributes=groups`);
+      expect(res.body.groups).toEqual([
+        {
+          value: g.body.id,
+          $ref: expect.stringContaining(String(g.body.id)),
+          display: 'Readers',
+          type: 'direct',
+        },
+      ]);
+      const byGroup = await call('GET', q(`groups eq "${String(g.body.id)}"`));
+      expect(names(byGroup)).toEqual(['bob@x.test']);
+    });
+
+    it('POST /.search searches without creating anything, and the root search spans users and groups', async () => {
+      const before = await countRows(t.db, 'users');
+      const res = await call('POST', '/Users/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'name.givenName sw "a"',
+        attributes: ['userName'],
+        startIndex: 1,
+        count: 10,
+      });
+      expect(res.status).toBe(200);
+      expect(names(res)).toEqual(['alice@x.test']);
+      expect(await countRows(t.db, 'users')).toBe(before);
+      const root = await call('POST', '/.search', { filter: 'displayName sw "read" or userName sw "alice"' });
+      expect(root.body.totalResults).toBe(2);
+      expect((root.body.Resources ?? []).map((r) => r['schemas'])).toEqual([
+        ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
+        ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      ]);
+    });
+
+    it('a listing costs the same number of statements whatever the page size', async () => {
+      const statements = async (count: number) => {
+        const logger = t.db.dataSource.logger;
+        let n = 0;
+        const counting = Object.create(logger) as typeof logger;
+        counting.logQuery = () => {
+          n += 1;
+        };
+        t.db.dataSource.logger = counting;
+        try {
+          await call('GET', `/Users?count=${count}&attributes=userName,groups`);
+        } finally {
+          t.db.dataSource.logger = logger;
+        }
+        return n;
+      };
+      expect(await statements(4)).toBe(await statements(1));
+    });
+  });
+
+  it('twenty parallel creates of one userName: exactly one succeeds, nineteen are uniqueness conflicts', async () => {
+    const tn = await makeTenant(w);
+    const { actor } = scimClient(w, tn.tenant.id);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        w.services.provisioning.createUser(
+          actor,
+          { userName: i % 2 ? 'Same@Example.test' : 'same@example.TEST' },
+          {},
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(failures).toHaveLength(19);
+    for (const err of failures) {
+      expect(err).toBeInstanceOf(Conflict);
+      expect((err as Conflict).details).toMatchObject({ scimType: 'uniqueness', attribute: 'userName' });
+    }
+  });
+
+  it('concurrent PATCHes adding different members to one group lose none', async () => {
+    const tn = await makeTenant(w);
+    const { actor, call } = scimClient(w, tn.tenant.id);
+    const users = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        w.services.provisioning.createUser(actor, { userName: `m${i}@x.test` }, {}),
+      ),
+    );
+    const group = await call('POST', '/Groups', { displayName: 'Busy' });
+    const groupId = String(group.body.id);
+    await Promise.all(
+      users.map((u) =>
+        w.services.provisioning.patchGroup(
+          actor,
+          groupId,
+          normalizePatch(
+            patch({ op: 'add', path: 'members', value: [{ value: u.resource.id }] }),
+            RESOURCE_TYPES.Group,
+          ),
+          {},
+        ),
+      ),
+    );
+    expect(await t.db.manager.count(GroupMember, { where: { groupId } })).toBe(12);
+    expect((await call('GET', `/Groups/${groupId}`)).body.meta).toMatchObject({ version: 'W/"13"' });
+  });
+
+  it('group mappings: members get the mapped role, the highest of several, manual grants survive, removal revokes', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const team = await w.services.teams.create(tn.ownerActor, { name: 'Platform' });
+    const manual = await makeUser(w, tn, { teams: [{ teamId: team.id, role: 'editor' }] });
+    const u = await call('POST', '/Users', { userName: 'mapped@x.test' });
+    const userId = String(u.body.id);
+    const viewers = String((await call('POST', '/Groups', { displayName: 'Viewers' })).body.id);
+    const admins = String((await call('POST', '/Groups', { displayName: 'Admins' })).body.id);
+    const managers = String((await call('POST', '/Groups', { displayName: 'Managers' })).body.id);
+    await w.services.groupMappings.create(tn.ownerActor, {
+      groupId: viewers,
+      target: 'team',
+      teamId: team.id,
+      teamRole: 'viewer',
+    });
+    await w.services.groupMappings.create(tn.ownerActor, {
+      groupId: admins,
+      target: 'team',
+      teamId: team.id,
+      teamRole: 'admin',
+    });
+    await w.services.groupMappings.create(tn.ownerActor, {
+      groupId: managers,
+      target: 'tenant_role',
+      tenantRole: 'manager',
+    });
+    const membership = () => t.db.manager.findOneBy(TeamMembership, { teamId: team.id, userId });
+    const add = (g: string, id: string) =>
+      call('PATCH', `/Groups/${g}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }));
+    const remove = (g: string, id: string) =>
+      call('PATCH', `/Groups/${g}`, patch({ op: 'remove', path: `members[value eq "${id}"]` }));
+
+    expect((await add(viewers, userId)).status).toBe(204);
+    expect(await membership()).toMatchObject({ role: null, mappedRole: 'viewer' });
+    await add(admins, userId);
+    expect(await membership()).toMatchObject({ mappedRole: 'admin' });
+    await remove(admins, userId);
+    expect(await membership()).toMatchObject({ mappedRole: 'viewer' });
+    await add(managers, userId);
+    expect((await w.services.actors.forUser(tn.tenant.id, userId)).tenantRole).toBe('manager');
+
+    // A person's grant is not the IdP's to take away.
+    await add(viewers, manual.user.id);
+    await remove(viewers, manual.user.id);
+    expect(
+      await t.db.manager.findOneBy(TeamMembership, { teamId: team.id, userId: manual.user.id }),
+    ).toMatchObject({ role: 'editor', mappedRole: null });
+
+    // Deleting a group revokes what it granted, in the same request.
+    expect((await call('DELETE', `/Groups/${viewers}`)).status).toBe(204);
+    expect(await membership()).toBeNull();
+    await remove(managers, userId);
+    expect((await w.services.actors.forUser(tn.tenant.id, userId)).tenantRole).toBe('member');
+    const audits = await t.db.manager.findBy(AuditEvent, {
+      tenantId: tn.tenant.id,
+      action: 'user.mapped_roles_changed',
+      targetId: userId,
+    });
+    expect(audits.length).toBeGreaterThanOrEqual(5);
+    expect(audits.every((a) => a.actorLabel === 'scim:entra')).toBe(true);
+  });
+
+  it('active=false revokes every session in the same transaction; reactivation restores sign-in', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const id = String(
+      (
+        await call('POST', '/Users', {
+          userName: 'leaver@x.test',
+          emails: [{ value: 'leaver@x.test', type: 'work' }],
+        })
+      ).body.id,
+    );
+    const { token } = await t.db.transaction((tx) =>
+      w.services.sessions.start(tx, {
+        tenantId: tn.tenant.id,
+        userId: id,
+        method: 'sso',
+        ip: null,
+        userAgent: null,
+      }),
+    );
+    await t.db.transaction((tx) =>
+      w.services.sessions.start(tx, {
+        tenantId: tn.tenant.id,
+        userId: id,
+        method: 'email_link',
+        ip: null,
+        userAgent: null,
+      }),
+    );
+    expect(await w.services.sessions.resolve(token)).not.toBeNull();
+
+    const res = await call('PATCH', `/Users/${id}`, patch({ op: 'replace', value: { active: false } }));
+    expect(res.body.active).toBe(false);
+    const sessions = await t.db.manager.findBy(Session, { userId: id });
+    expect(sessions.map((s) => s.revokedReason)).toEqual(['deactivated', 'deactivated']);
+    const audit = await t.db.manager.findOneByOrFail(AuditEvent, {
+      tenantId: tn.tenant.id,
+      action: 'user.deactivated',
+      targetId: id,
+    });
+    // Same transaction: the audit record and the revocation carry the same instant.
+    expect(audit.occurredAt.getTime()).toBe(sessions[0]?.revokedAt?.getTime());
+    expect(audit).toMatchObject({
+      actorType: 'provisioner',
+      actorLabel: 'scim:entra',
+      change: { sessionsRevoked: 2 },
+    });
+    expect(await w.services.sessions.resolve(token)).toBeNull();
+    await expect(w.services.actors.forUser(tn.tenant.id, id)).rejects.toThrow();
+
+    await call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'active', value: true }));
+    await expect(w.services.actors.forUser(tn.tenant.id, id)).resolves.toMatchObject({ userId: id });
+  });
+
+  it('DELETE removes the user from the tenant even as a team’s last member, frees the userName, and says so in the audit', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const id = String(
+      (await call('POST', '/Users', { userName: 'gone@x.test', externalId: 'x-gone' })).body.id,
+    );
+    const team = await w.services.teams.create(tn.ownerActor, { name: 'Solo' });
+    await t.db.manager.delete(TeamMembership, { teamId: team.id });
+    await t.db.manager.insert(TeamMembership, {
+      teamId: team.id,
+      userId: id,
+      tenantId: tn.tenant.id,
+      role: 'admin',
+      mappedRole: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    await t.db.transaction((tx) =>
+      w.services.sessions.start(tx, {
+        tenantId: tn.tenant.id,
+        userId: id,
+        method: 'sso',
+        ip: null,
+        userAgent: null,
+      }),
+    );
+
+    expect((await call('DELETE', `/Users/${id}`)).status).toBe(204);
+    const row = await t.db.manager.findOneByOrFail(User, { id });
+    expect(row).toMatchObject({ active: false, userNameKey: null, externalId: null });
+    expect(row.removedAt).toBeInstanceOf(Date);
+    expect(await t.db.manager.countBy(TeamMembership, { userId: id })).toBe(0);
+    expect(await t.db.manager.countBy(Session, { userId: id, revokedReason: 'deprovisioned' })).toBe(1);
+    expect(
+      await t.db.manager.findOneByOrFail(AuditEvent, { action: 'user.deprovisioned', targetId: id }),
+    ).toMatchObject({
+      change: { lastMemberOf: [team.id], sessionsRevoked: 1 },
+    });
+    expect((await call('POST', '/Users', { userName: 'GONE@x.test', externalId: 'x-gone' })).status).toBe(
+      201,
+    );
+    expect((await call('DELETE', `/Users/${id}`)).status).toBe(404);
+  });
+
+  it('another tenant’s users and groups are not found, and cannot be made members', async () => {
+    const a = await makeTenant(w);
+    const b = await makeTenant(w);
+    const ca = scimClient(w, a.tenant.id).call;
+    const cb = scimClient(w, b.tenant.id).call;
+    const user = String((await ca('POST', '/Users', { userName: 'a@a.test' })).body.id);
+    const group = String((await ca('POST', '/Groups', { displayName: 'A' })).body.id);
+    for (const [method, path] of [
+      ['GET', `/Users/${user}`],
+      ['PATCH', `/Users/${user}`],
+      ['PUT', `/Users/${user}`],
+      ['DELETE', `/Users/${user}`],
+      ['GET', `/Groups/${group}`],
+      ['DELETE', `/Groups/${group}`],
+    ] as const) {
+      const body =
+        method === 'PATCH'
+          ? patch({ op: 'replace', path: 'title', value: 'x' })
+          : method === 'PUT'
+            ? { userName: 'x' }
+            : undefined;
+      expect((await cb(method, path, body)).status).toBe(404);
+    }
+    expect((await cb('GET', q('userName eq "a@a.test"'))).body.totalResults).toBe(0);
+    const own = String((await cb('POST', '/Groups', { displayName: 'B' })).body.id);
+    const res = await cb(
+      'PATCH',
+      `/Groups/${own}`,
+      patch({ op: 'add', path: 'members', value: [{ value: user }] }),
+    );
+    expect(res).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
+  });
+
+  it('If-Match guards writes (412 on a stale version); If-None-Match answers 304 while unchanged', async () => {
+    const tn = await makeTenant(w);
+    const { call, actor } = scimClient(w, tn.tenant.id);
+    const created = await call('POST', '/Users', { userName: 'etag@x.test' });
+    const id = String(created.body.id);
+    expect(created.headers['ETag']).toBe('W/"1"');
+    expect((await call('GET', `/Users/${id}`, undefined, { ifNoneMatch: 'W/"1"' })).status).toBe(304);
+    const ok = await call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'title', value: 'A' }), {
+      ifMatch: 'W/"1"',
+    });
+    expect(ok.headers['ETag']).toBe('W/"2"');
+    expect(
+      (
+        await call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'title', value: 'B' }), {
+          ifMatch: 'W/"1"',
+        })
+      ).status,
+    ).toBe(412);
+    await expect(w.services.provisioning.deleteUser(actor, id, [1])).rejects.toBeInstanceOf(
+      PreconditionFailed,
+    );
+    expect((await call('GET', `/Users/${id}`, undefined, { ifNoneMatch: 'W/"1"' })).status).toBe(200);
+    expect((await call('DELETE', `/Users/${id}`, undefined, { ifMatch: '*' })).status).toBe(204);
+  });
+
+  it('an unchanged resend writes nothing and keeps the version', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const id = String((await call('POST', '/Users', { userName: 'same@x.test', title: 'A' })).body.id);
+    const audits = await countRows(t.db, 'audit_events');
+    const res = await call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'title', value: 'A' }));
+    expect(res.headers['ETag']).toBe('W/"1"');
+    expect(await countRows(t.db, 'audit_events')).toBe(audits);
+  });
+
+  it('Bulk resolves bulkId references and stops at failOnErrors; what it reports is what was committed', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const res = await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      failOnErrors: 2,
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'bulk1@x.test' } },
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'g1',
+          data: { displayName: 'Bulk', members: [{ value: 'bulkId:u1' }] },
+        },
+        { method: 'POST', path: '/Users', bulkId: 'dup', data: { userName: 'BULK1@x.test' } },
+        {
+          method: 'PATCH',
+          path: '/Groups/bulkId:g1',
+          data: patch({ op: 'add', path: 'members', value: [{ value: 'bulkId:nope' }] }),
+        },
+        { method: 'POST', path: '/Users', bulkId: 'never', data: { userName: 'never@x.test' } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    expect(ops.map((o) => o['status'])).toEqual(['201', '201', '409', '409']);
+    expect(ops[2]).toMatchObject({ bulkId: 'dup', response: { scimType: 'uniqueness' } });
+    expect(ops[3]).toMatchObject({ response: { scimType: 'invalidValue' } });
+    const group = await call(
+      'GET',
+      String(ops[1]?.['location']).replace('https://gatehouse.test/scim/v2', ''),
+    );
+    expect(group.body['members']).toEqual([
+      expect.objectContaining({ value: String(ops[0]?.['location']).split('/').pop() }),
+    ]);
+    expect((await call('GET', q('userName eq "never@x.test"'))).body.totalResults).toBe(0);
+  });
+
+  it('a Bulk request over maxOperations is refused whole', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const Operations = Array.from({ length: 1001 }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      data: { userName: `u${i}` },
+    }));
+    const res = await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations,
+    });
+    expect(res.body.scimType).toBe('tooMany');
+    expect((await call('GET', '/Users')).body.totalResults).toBe(1);
+  });
+
+  it('the provisioning log lists newest first with a keyset cursor, filters by resource, and purges past retention', async () => {
+    const clock = new ManualClock(new Date('2026-03-01T00:00:00Z'));
+    const { services } = {
+      services: (await import('../src/services/index.js')).createServices(t.db, {
+        encryptionKey: Buffer.alloc(32, 1),
+        clock,
+        provisioning: { log: { retentionDays: 7 } },
+      }),
+    };
+    const tn = await makeTenant({ services, clock });
+    for (let i = 0; i < 5; i += 1) {
+      clock.advance(1000);
+      services.provisioningLog.record({
+        tenantId: tn.tenant.id,
+        tokenId: 'tok',
+        tokenName: 'entra',
+        method: 'PATCH',
+        path: `/scim/v2/Users/u${i % 2}`,
+        status: i === 3 ? 400 : 200,
+        durationMs: 3,
+        resourceType: 'User',
+        resourceId: `u${i % 2}`,
+        changes: { title: ['a', `b${i}`] },
+        error: i === 3 ? 'scim.invalidPath: bad' : null,
+      });
+    }
+    await services.provisioningLog.flush();
+    const first = await services.provisioningLog.list(tn.ownerActor, { limit: 2 });
+    expect(first.items.map((e) => e.changes)).toEqual([{ title: ['a', 'b4'] }, { title: ['a', 'b3'] }]);
+    const second = await services.provisioningLog.list(tn.ownerActor, {
+      limit: 2,
+      cursor: first.nextCursor ?? '',
+    });
+    expect(second.items.map((e) => e.changes)).toEqual([{ title: ['a', 'b2'] }, { title: ['a', 'b1'] }]);
+    expect((await services.provisioningLog.list(tn.ownerActor, { resourceId: 'u0' })).items).toHaveLength(3);
+    expect((await services.provisioningLog.list(tn.ownerActor, { failuresOnly: true })).items).toMatchObject([
+      { status: 400, error: 'scim.invalidPath: bad' },
+    ]);
+    const member = await (await makeUser({ services, clock }, tn)).actor();
+    await expect(services.provisioningLog.list(member)).rejects.toThrow(/owner or manager/);
+
+    clock.advance(8 * 86_400_000);
+    expect(await services.provisioningLog.purgeExpired()).toBeGreaterThanOrEqual(5);
+    expect(await t.db.manager.countBy(ProvisioningLogEntry, { tenantId: tn.tenant.id })).toBe(0);
+  });
+
+  it('the per-token rate limit is shared through the counter table by every replica', async () => {
+    const clock = new ManualClock(new Date('2026-03-01T00:00:10Z'));
+    const options = { limit: 10, windowSeconds: 60, syncEveryMs: 0 };
+    const replicaA = new ScimRateLimiter(t.db, clock, options);
+    const replicaB = new ScimRateLimiter(t.db, clock, options);
+    const token = `tok-${Date.now()}`;
+    for (let i = 0; i < 5; i += 1) expect(await replicaA.take(token)).toEqual({ allowed: true });
+    for (let i = 0; i < 5; i += 1) expect(await replicaB.take(token)).toEqual({ allowed: true });
+    expect(await replicaA.take(token)).toEqual({ allowed: false, retryAfterSeconds: 50 });
+    expect(await replicaB.take(token)).toMatchObject({ allowed: false });
+    expect(await replicaA.take('another-token')).toEqual({ allowed: true });
+    clock.advance(50_000);
+    expect(await replicaB.take(token)).toEqual({ allowed: true });
+  });
+});
