@@ -18,6 +18,7 @@ export const WebhookDeliveryStats = z.object({
   lastDeliveredAt: z.string().nullable(),
   lastError: z.string().nullable(),
 });
+export type WebhookDeliveryStats = z.infer<typeof WebhookDeliveryStats>;
 
 export const AuditWebhookView = z.object({
   configured: z.boolean(),

@@ -77,6 +77,7 @@ export const AuditEventPage = pageOf(AuditEventSummary);
 export type AuditEventPage = z.infer<typeof AuditEventPage>;
 
 export const AuditEventIdParams = z.object({ eventId: z.string().max(64) });
+export type AuditEventIdParams = z.infer<typeof AuditEventIdParams>;
 
 export const AuditChainVerdict = z.object({
   ok: z.boolean(),
@@ -117,9 +118,11 @@ export const SignInPage = pageOf(SignInEventView);
 export type SignInPage = z.infer<typeof SignInPage>;
 
 export const SignInExportQuery = SignInFilter;
+export type SignInExportQuery = z.infer<typeof SignInExportQuery>;
 
 /** Days are UTC calendar days; the range is at most a year. */
 export const SignInsPerDayQuery = z.object({ from: Instant, to: Instant });
+export type SignInsPerDayQuery = z.infer<typeof SignInsPerDayQuery>;
 export const SignInsPerDay = z.object({
   days: z.array(z.object({ day: z.string(), success: z.number().int(), failure: z.number().int() })),
 });
@@ -162,3 +165,4 @@ export const ProvisioningLogEntryView = z.object({
 export type ProvisioningLogEntryView = z.infer<typeof ProvisioningLogEntryView>;
 
 export const ProvisioningLogPage = pageOf(ProvisioningLogEntryView);
+export type ProvisioningLogPage = z.infer<typeof ProvisioningLogPage>;

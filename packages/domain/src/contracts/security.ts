@@ -8,6 +8,7 @@ import { ConfigureSsoInput, CreateScimTokenInput, EmailDomain } from './inputs.j
 // ---- SCIM tokens ----
 
 export const CreateScimTokenBody = CreateScimTokenInput;
+export type CreateScimTokenBody = z.infer<typeof CreateScimTokenBody>;
 
 export const ScimTokenView = z.object({
   id: z.string(),
@@ -36,6 +37,7 @@ export const CreatedScimToken = z.object({
 export type CreatedScimToken = z.infer<typeof CreatedScimToken>;
 
 export const ScimTokenIdParams = z.object({ tokenId: z.string().max(64) });
+export type ScimTokenIdParams = z.infer<typeof ScimTokenIdParams>;
 
 // ---- group mappings ----
 
@@ -71,8 +73,10 @@ export const GroupMappingView = z.object({
 export type GroupMappingView = z.infer<typeof GroupMappingView>;
 
 export const GroupMappingList = z.object({ items: z.array(GroupMappingView) });
+export type GroupMappingList = z.infer<typeof GroupMappingList>;
 
 export const GroupMappingIdParams = z.object({ mappingId: z.string().max(64) });
+export type GroupMappingIdParams = z.infer<typeof GroupMappingIdParams>;
 
 /** What to preview: a whole proposed set, or one mapping added or removed. */
 export const GroupMappingDryRunBody = z.union([
@@ -134,8 +138,10 @@ export const SsoConnectionView = z.object({
 export type SsoConnectionView = z.infer<typeof SsoConnectionView>;
 
 export const SsoConnectionList = z.object({ redirectUri: z.string(), items: z.array(SsoConnectionView) });
+export type SsoConnectionList = z.infer<typeof SsoConnectionList>;
 
 export const CreateSsoConnectionBody = ConfigureSsoInput;
+export type CreateSsoConnectionBody = z.infer<typeof CreateSsoConnectionBody>;
 
 /** Fields left out keep their value; `clientSecret` is write-only (send it only to replace it). */
 export const UpdateSsoConnectionBody = z
@@ -156,10 +162,12 @@ export const UpdateSsoConnectionBody = z
 export type UpdateSsoConnectionBody = z.infer<typeof UpdateSsoConnectionBody>;
 
 export const SsoConnectionIdParams = z.object({ connectionId: z.string().max(64) });
+export type SsoConnectionIdParams = z.infer<typeof SsoConnectionIdParams>;
 
 export const TestSsoIssuerBody = z.object({
   issuer: z.url({ protocol: /^https?$/, message: 'Enter the issuer URL (https://…).' }).max(512),
 });
+export type TestSsoIssuerBody = z.infer<typeof TestSsoIssuerBody>;
 
 export const SsoTestResult = z.object({
   ok: z.boolean(),
@@ -223,6 +231,7 @@ export const IpAllowlistEntryInput = z.object({
   cidr: z.string().trim().min(2).max(64),
   label: z.string().trim().max(200).nullable().default(null),
 });
+export type IpAllowlistEntryInput = z.infer<typeof IpAllowlistEntryInput>;
 
 export const IpAllowlistBody = z.object({
   /** An empty list lifts the restriction. */
@@ -291,6 +300,7 @@ export const EgressRuleList = z.object({
 export type EgressRuleList = z.infer<typeof EgressRuleList>;
 
 export const EgressCheckBody = z.object({ url: z.string().trim().min(1).max(2048) });
+export type EgressCheckBody = z.infer<typeof EgressCheckBody>;
 
 export const EgressCheckResult = z.object({
   allowed: z.boolean(),

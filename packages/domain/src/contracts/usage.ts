@@ -16,6 +16,7 @@ export const ApiKeyView = z.object({
 export type ApiKeyView = z.infer<typeof ApiKeyView>;
 
 export const ApiKeyList = z.object({ items: z.array(ApiKeyView) });
+export type ApiKeyList = z.infer<typeof ApiKeyList>;
 
 export const CreatedApiKey = z.object({
   /** Shown once: only its hash is kept. */
@@ -25,6 +26,7 @@ export const CreatedApiKey = z.object({
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
 export const ApiKeyIdParams = z.object({ keyId: z.string().max(64) });
+export type ApiKeyIdParams = z.infer<typeof ApiKeyIdParams>;
 
 /** One report from the workflow runtime: events of a team, at a time (default: now). */
 export const UsageEventInput = z.object({
@@ -42,10 +44,13 @@ export const UsageEventsAccepted = z.object({
   /** Counters touched: one per team per UTC day. */
   counters: z.number().int(),
 });
+export type UsageEventsAccepted = z.infer<typeof UsageEventsAccepted>;
 
 export const UsageMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Use YYYY-MM.');
+export type UsageMonth = z.infer<typeof UsageMonth>;
 
 export const UsageQuery = z.object({ month: UsageMonth.optional() });
+export type UsageQuery = z.infer<typeof UsageQuery>;
 
 export const USAGE_WARNING_LEVELS = ['approaching', 'reached'] as const;
 export type UsageWarningLevel = (typeof USAGE_WARNING_LEVELS)[number];
