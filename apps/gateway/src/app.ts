@@ -8,7 +8,9 @@ import { authRouter } from './auth/router.js';
 import type { Config } from './config.js';
 import { adminConsole } from './http/admin-console.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
+import { enforceIpAllowlist } from './http/ip-allowlist.js';
 import { requestId } from './http/request-id.js';
+import { loadSession } from './http/session.js';
 import { scimRouter } from './scim/router.js';
 import { ScimMetrics } from './scim/metrics.js';
 import type { Logger } from './logger.js';
@@ -21,7 +23,8 @@ import type { Logger } from './logger.js';
 export interface AppDeps {
   db: { ping(): Promise<void> };
   logger: Logger;
-  config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'>;
+  config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'> &
+    Partial<Pick<Config, 'authRateLimit'>>;
   /** The domain services; without them only probes and the SPA are served (tests of the bare app). */
   services?: Services;
   /** Extra routes mounted at /api, before the JSON 404 for unknown API paths (tests). */
@@ -70,6 +73,8 @@ export function buildApp(deps: AppDeps): Express {
     });
     app.use('/scim/v2', scimRouter({ ...routerDeps, metrics }));
     app.use('/auth', authRouter(routerDeps));
+    // Issue 5: the tenant's IP allowlist guards every /api request of a signed-in session.
+    app.use('/api', loadSession(deps.services, config), enforceIpAllowlist(deps.services));
     app.use('/api', apiRouter(routerDeps));
   }
   if (deps.api) app.use('/api', deps.api);

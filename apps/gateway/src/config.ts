@@ -22,7 +22,22 @@ export interface Config {
   bodyLimit: string;
   /** The built admin SPA; it may not exist (the SPA is built separately). */
   adminDistDir: string;
+  /** `smtp://` or `smtps://` relay for mail; without it mail stays in the outbox table (logged). */
+  smtpUrl: string | undefined;
+  /** Fixed-window budgets on every /auth endpoint, shared by all replicas through the database. */
+  authRateLimit: AuthRateLimit;
 }
+
+export interface AuthRateLimit {
+  windowSeconds: number;
+  /** Requests per client address per window. */
+  perIp: number;
+  /** Requests naming one email address per window. */
+  perEmail: number;
+}
+
+/** Generous enough for an office behind one NAT address; low enough to stop guessing. */
+export const DEFAULT_AUTH_RATE_LIMIT: AuthRateLimit = { windowSeconds: 15 * 60, perIp: 1000, perEmail: 30 };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -68,6 +83,16 @@ const TrustProxyValue = z.preprocess(
     }),
 );
 
+const PositiveInt = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .default(fallback),
+  );
+
 const Env = z.object({
   PORT: Port,
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
@@ -81,6 +106,13 @@ const Env = z.object({
   ),
   TRUST_PROXY: TrustProxyValue,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
+  SMTP_URL: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  ),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.windowSeconds),
+  AUTH_RATE_LIMIT_PER_IP: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.perIp),
+  AUTH_RATE_LIMIT_PER_EMAIL: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.perEmail),
 });
 
 /** Reads and validates the environment; throws `ConfigError` naming every bad variable. */
@@ -100,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimit: '1mb',
     adminDistDir: ADMIN_DIST_DIR,
+    smtpUrl: e.SMTP_URL,
+    authRateLimit: {
+      windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      perIp: e.AUTH_RATE_LIMIT_PER_IP,
+      perEmail: e.AUTH_RATE_LIMIT_PER_EMAIL,
+    },
   };
 }
 

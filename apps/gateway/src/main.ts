@@ -8,7 +8,7 @@ import { startWebhookDeliveryWorker } from './workers/webhook-delivery.worker.js
 
 async function main(config: Config, logger: Logger): Promise<void> {
   const database = describeDatabase(config.databaseUrl);
-  const { db, services, migrationsApplied: applied } = await openRuntime(config);
+  const { db, services, migrationsApplied: applied } = await openRuntime(config, process.env, logger);
   if (applied.length > 0) logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   else logger.info('Database schema is up to date');
 

@@ -6,6 +6,8 @@ import {
   type Services,
 } from '@gatehouse/domain';
 import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { createMailer } from './mail.js';
 
 export interface Runtime {
   db: Database;
@@ -18,12 +20,17 @@ export interface Runtime {
  * Database → migrations → instance key → services: what both the server and the CLI stand on,
  * so the CLI works next to a running server on the same database.
  */
-export async function openRuntime(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  logger?: Logger,
+): Promise<Runtime> {
   const db = await createDatabase({ url: config.databaseUrl });
   try {
     const migrationsApplied = await db.migrate();
     const encryptionKey = await loadEncryptionKey(db, env.GATEHOUSE_SECRET_KEY);
-    return { db, services: createServices(db, { encryptionKey }), migrationsApplied };
+    const mailer = createMailer(config, logger);
+    return { db, services: createServices(db, { encryptionKey, mailer }), migrationsApplied };
   } catch (err) {
     await db.close();
     throw err;

@@ -6,5 +6,6 @@ import type { Logger } from '../logger.js';
 export interface RouterDeps {
   services: Services;
   logger: Logger;
-  config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'>;
+  config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'> &
+    Partial<Pick<Config, 'authRateLimit'>>;
 }

@@ -61,6 +61,9 @@ export function requireSession(res: Response): ResolvedSession {
 
 export function loadSession(services: Services, config: Pick<Config, 'publicUrl'>): RequestHandler {
   return async (req, res, next) => {
+    // Mounted more than once on a path (the IP allowlist guard runs before the API router): resolve once.
+    if (res.locals.sessionLoaded) return next();
+    res.locals.sessionLoaded = true;
     const token = readCookie(req, sessionCookieName(config));
     if (!token) return next();
     const resolved = await services.sessions.resolve(token, req.ip ?? null);

@@ -232,8 +232,15 @@ export class SignInService {
     };
   }
 
-  /** The gateway reports why the IdP's answer failed validation (state, nonce, signature…). */
-  async rejectSso(pending: PendingSso, reason: SignInFailureReason, ctx: SignInContext): Promise<never> {
+  /**
+   * The gateway reports why an SSO attempt failed on its side: the IdP unreachable, or its answer
+   * failing validation (state, nonce, audience, signature, expiry…).
+   */
+  async rejectSso(
+    pending: Pick<PendingSso, 'connection'>,
+    reason: SignInFailureReason,
+    ctx: SignInContext,
+  ): Promise<never> {
     return this.refuse(
       this.attempt(ctx, {
         method: 'sso',
