@@ -25,7 +25,6 @@ export const authRoutes = {
   acceptInvitation: route<SignInResponse, { body: LinkTokenInput }>('POST', '/auth/invitations/accept'),
   mfaVerify: route<SignInResponse, { body: MfaCodeInput }>('POST', '/auth/mfa/verify'),
   mfaEnrol: route<MfaEnrolmentResponse>('POST', '/auth/mfa/enrol'),
-  mfaEnrolConfirm: route<SignInResponse, { body: MfaCodeInput }>('POST', '/auth/mfa/enrol/confirm'),
   recovery: route<SignInResponse, { body: RecoverySignInInput }>('POST', '/auth/recovery'),
   logout: route<LogoutResponse>('POST', '/auth/logout'),
 };

@@ -1,5 +1,5 @@
 import type {
-  AuthMethod,
+  AuthMethodsBody,
   AuthMethodsView,
   ConfigureSsoInput,
   CreatedScimToken,
@@ -15,57 +15,34 @@ import type {
   ProvisioningLogPage,
   ProvisioningLogQuery,
   ScimTokenList,
-  SessionPolicyMode,
+  SessionPolicyBody,
   SessionPolicyView,
   SsoConnectionList,
   SsoConnectionView,
   SsoTestResult,
+  IpAllowlistBody,
+  IpAllowlistView,
+  UpdateSsoConnectionBody,
 } from '@gatehouse/domain/contracts';
 import { route, type Infer } from '../../shared/api/client';
-
-// Provisional until the sign-in issue's inputs land in contracts/auth.ts (ReplaceIpAllowlistInput…).
-export interface AuthMethodsInput {
-  authMethods: AuthMethod[];
-  ssoRequired: boolean;
-  requireOwnerMfa: boolean;
-}
-export interface SessionPolicyInput {
-  mode: SessionPolicyMode;
-  minutes: number;
-}
-export interface IpAllowlistEntry {
-  cidr: string;
-  label: string | null;
-}
-export interface IpAllowlistSettings {
-  entries: IpAllowlistEntry[];
-  enforceOnScim: boolean;
-  currentIp: string | null;
-  currentIpAllowed: boolean;
-}
-export interface IpAllowlistInput {
-  entries: IpAllowlistEntry[];
-  enforceOnScim: boolean;
-  confirmLockout: boolean;
-}
 
 type Connection = { params: { connectionId: string } };
 
 /** Security configuration (issue 6 "Security and configuration"; seed 000 "Security configuration"). */
 export const securityRoutes = {
-  authMethods: route<AuthMethodsView>('GET', '/api/security/auth-methods'),
-  setAuthMethods: route<AuthMethodsView, { body: AuthMethodsInput }>('PUT', '/api/security/auth-methods'),
-  sessionPolicy: route<SessionPolicyView>('GET', '/api/security/session-policy'),
-  setSessionPolicy: route<SessionPolicyView, { body: SessionPolicyInput }>(
+  authMethods: route<AuthMethodsView>('GET', '/api/settings/auth-methods'),
+  setAuthMethods: route<AuthMethodsView, { body: AuthMethodsBody }>('PUT', '/api/settings/auth-methods'),
+  sessionPolicy: route<SessionPolicyView>('GET', '/api/settings/session-policy'),
+  setSessionPolicy: route<SessionPolicyView, { body: SessionPolicyBody }>(
     'PUT',
-    '/api/security/session-policy',
+    '/api/settings/session-policy',
   ),
-  ipAllowlist: route<IpAllowlistSettings>('GET', '/api/security/ip-allowlist'),
-  setIpAllowlist: route<IpAllowlistSettings, { body: IpAllowlistInput }>('PUT', '/api/security/ip-allowlist'),
+  ipAllowlist: route<IpAllowlistView>('GET', '/api/settings/ip-allowlist'),
+  setIpAllowlist: route<IpAllowlistView, { body: IpAllowlistBody }>('PUT', '/api/settings/ip-allowlist'),
 
   ssoConnections: route<Infer<typeof SsoConnectionList>>('GET', '/api/sso/connections'),
   createSso: route<SsoConnectionView, { body: ConfigureSsoInput }>('POST', '/api/sso/connections'),
-  updateSso: route<SsoConnectionView, Connection & { body: Partial<ConfigureSsoInput> }>(
+  updateSso: route<SsoConnectionView, Connection & { body: UpdateSsoConnectionBody }>(
     'PATCH',
     '/api/sso/connections/:connectionId',
   ),

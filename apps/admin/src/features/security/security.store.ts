@@ -1,5 +1,9 @@
 import type {
+  AuthMethodsBody,
   ConfigureSsoInput,
+  IpAllowlistBody,
+  SessionPolicyBody,
+  UpdateSsoConnectionBody,
   EgressRulesBody,
   GroupMappingDryRunBody,
   GroupMappingInput,
@@ -10,12 +14,7 @@ import { defineStore } from 'pinia';
 import { call } from '../../shared/api/client';
 import { useKeysetList } from '../../shared/composables/use-keyset-list';
 import { useResource } from '../../shared/composables/use-resource';
-import {
-  securityRoutes,
-  type AuthMethodsInput,
-  type IpAllowlistInput,
-  type SessionPolicyInput,
-} from './security.api';
+import { securityRoutes } from './security.api';
 
 /** The security area: sign-in methods, SSO, SCIM, session policy, IP allowlist and egress rules. */
 export const useSecurityStore = defineStore('security', () => {
@@ -30,15 +29,15 @@ export const useSecurityStore = defineStore('security', () => {
     call(securityRoutes.provisioningLog, { query: { ...filters, limit: 50, cursor: cursor ?? undefined } }),
   );
 
-  async function saveAuthMethods(body: AuthMethodsInput): Promise<void> {
+  async function saveAuthMethods(body: AuthMethodsBody): Promise<void> {
     authMethods.set(await call(securityRoutes.setAuthMethods, { body }));
   }
 
-  async function saveSessionPolicy(body: SessionPolicyInput): Promise<void> {
+  async function saveSessionPolicy(body: SessionPolicyBody): Promise<void> {
     sessionPolicy.set(await call(securityRoutes.setSessionPolicy, { body }));
   }
 
-  async function saveIpAllowlist(body: IpAllowlistInput): Promise<void> {
+  async function saveIpAllowlist(body: IpAllowlistBody): Promise<void> {
     ipAllowlist.set(await call(securityRoutes.setIpAllowlist, { body }));
   }
 
@@ -47,7 +46,7 @@ export const useSecurityStore = defineStore('security', () => {
     await sso.load();
   }
 
-  async function updateSso(connectionId: string, body: Partial<ConfigureSsoInput>): Promise<void> {
+  async function updateSso(connectionId: string, body: UpdateSsoConnectionBody): Promise<void> {
     await call(securityRoutes.updateSso, { params: { connectionId }, body });
     await sso.load();
   }

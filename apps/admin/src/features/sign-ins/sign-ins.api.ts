@@ -1,39 +1,17 @@
-import type { SignInMethod, SignInResult } from '@gatehouse/domain/contracts';
-import { route } from '../../shared/api/client';
-import type { KeysetPage } from '../../shared/composables/use-keyset-list';
+import type {
+  SignInExportQuery,
+  SignInListQuery,
+  SignInPage,
+  SignInsPerDay,
+  SignInsPerDayQuery,
+} from '@gatehouse/domain/contracts';
+import { route, type Infer } from '../../shared/api/client';
 
-// Provisional until the sign-in issue's contracts for GET /api/sign-ins land in contracts/auth.ts.
-export interface SignInEventView {
-  id: string;
-  occurredAt: string;
-  userId: string | null;
-  email: string | null;
-  result: SignInResult;
-  reason: string | null;
-  method: SignInMethod;
-  connectionId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+export type { SignInEventView, SignInFilter } from '@gatehouse/domain/contracts';
 
-export interface SignInFilter {
-  userId?: string;
-  email?: string;
-  result?: SignInResult;
-  method?: SignInMethod;
-  from?: string;
-  to?: string;
-}
-
-export interface SignInDailyCounts {
-  days: Array<{ day: string; success: number; failure: number }>;
-}
-
+/** Sign-in activity (issue 5), exposed with the admin API's list conventions (issue 6). */
 export const signInsRoutes = {
-  list: route<KeysetPage<SignInEventView>, { query: SignInFilter & { cursor?: string; limit?: number } }>(
-    'GET',
-    '/api/sign-ins',
-  ),
-  export: route<string, { query: SignInFilter & { format?: 'csv' } }>('GET', '/api/sign-ins/export'),
-  daily: route<SignInDailyCounts, { query: { from?: string; to?: string } }>('GET', '/api/sign-ins/daily'),
+  list: route<SignInPage, { query: SignInListQuery }>('GET', '/api/sign-ins'),
+  export: route<string, { query: Infer<typeof SignInExportQuery> }>('GET', '/api/sign-ins/export'),
+  perDay: route<SignInsPerDay, { query: Infer<typeof SignInsPerDayQuery> }>('GET', '/api/sign-ins/per-day'),
 };

@@ -130,7 +130,8 @@ async function send(
   retried = false,
 ): Promise<Response> {
   const headers: Record<string, string> = { Accept: accept };
-  const body = input?.body;
+  // A state-changing call always sends JSON (`{}` when it has nothing to say): the /auth routes require it.
+  const body = input?.body ?? (apiRoute.method === 'GET' || apiRoute.method === 'DELETE' ? undefined : {});
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
@@ -155,7 +156,9 @@ async function send(
     await hooks.refreshCsrf();
     return send(apiRoute, input, accept, signal, true);
   }
-  if (error.status === 401 && apiRoute.path !== '/api/me') hooks.onUnauthorized?.();
+  // /auth answers 401 for a refused sign-in step; only an /api 401 means the session ended.
+  if (error.status === 401 && apiRoute.path.startsWith('/api/') && apiRoute.path !== '/api/me')
+    hooks.onUnauthorized?.();
   throw error;
 }
 
