@@ -76,7 +76,7 @@ describe('the PATCH normaliser', () => {
     [{ op: 'replace', value: 'not an object' }, 'invalidValue'],
     [{ op: 'remove', path: 'members[display eq "x"]' }, 'invalidFilter'],
   ])('%o is %s', (op, scimType) => {
-    const type = String(op.path).startsWith('members') ? Group : User;
+    const type = String((op as { path?: string }).path).startsWith('members') ? Group : User;
     expect(scimTypeOf(() => normalizePatch(patch(op), type))).toBe(scimType);
   });
 

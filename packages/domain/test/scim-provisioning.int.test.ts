@@ -375,7 +375,7 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     await remove(admins, userId);
     expect(await membership()).toMatchObject({ mappedRole: 'viewer' });
     await add(managers, userId);
-    expect((await w.services.actors.forUser(tn.tenant.id, userId)).tenantRole).toBe('manager');
+    expect(await w.services.actors.forUser(tn.tenant.id, userId)).toMatchObject({ tenantRole: 'manager' });
 
     // A person's grant is not the IdP's to take away.
     await add(viewers, manual.user.id);
@@ -388,7 +388,7 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     expect((await call('DELETE', `/Groups/${viewers}`)).status).toBe(204);
     expect(await membership()).toBeNull();
     await remove(managers, userId);
-    expect((await w.services.actors.forUser(tn.tenant.id, userId)).tenantRole).toBe('member');
+    expect(await w.services.actors.forUser(tn.tenant.id, userId)).toMatchObject({ tenantRole: 'member' });
     const audits = await t.db.manager.findBy(AuditEvent, {
       tenantId: tn.tenant.id,
       action: 'user.mapped_roles_changed',
@@ -653,7 +653,7 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     });
     expect(second.items.map((e) => e.changes)).toEqual([{ title: ['a', 'b2'] }, { title: ['a', 'b1'] }]);
     expect((await services.provisioningLog.list(tn.ownerActor, { resourceId: 'u0' })).items).toHaveLength(3);
-    expect((await services.provisioningLog.list(tn.ownerActor, { failuresOnly: true })).items).toMatchObject([
+    expect((await services.provisioningLog.list(tn.ownerActor, { status: '4xx' })).items).toMatchObject([
       { status: 400, error: 'scim.invalidPath: bad' },
     ]);
     const member = await (await makeUser({ services, clock }, tn)).actor();

@@ -5,15 +5,15 @@
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Clock } from '../clock.js';
 import {
-  ListProvisioningLogQuery,
-  type ListProvisioningLogQuery as ListQueryInput,
+  ProvisioningLogQuery,
   type ProvisioningLogPage,
-} from '../contracts/provisioning-log.js';
+  type ProvisioningLogQuery as ProvisioningLogQueryInput,
+} from '../contracts/monitoring.js';
 import type { Database } from '../database.js';
 import { ProvisioningLogEntry } from '../entities/index.js';
 import { newId } from '../crypto.js';
-import { InvalidInput } from '../errors.js';
 import { authorize, type ActorContext } from './context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { parseInput } from './parse.js';
 
 export interface ProvisioningLogOptions {
@@ -117,10 +117,13 @@ export class ProvisioningLogService {
     });
   }
 
-  /** Newest first, keyset-paged on (occurred_at, id) (idx_provisioning_log_tenant_time). */
-  async list(actor: ActorContext, raw: ListQueryInput = {}): Promise<ProvisioningLogPage> {
+  /**
+   * Newest first, keyset-paged on (occurred_at, id) (idx_provisioning_log_tenant_time; one resource's
+   * history by idx_provisioning_log_tenant_resource). The admin API serves it to the sync-health view.
+   */
+  async list(actor: ActorContext, raw: ProvisioningLogQueryInput = {}): Promise<ProvisioningLogPage> {
     authorize(actor, 'provisioningLog:view');
-    const q = parseInput(ListProvisioningLogQuery, raw);
+    const q = parseInput(ProvisioningLogQuery, raw);
     const query = this.db.manager
       .createQueryBuilder(ProvisioningLogEntry, 'e')
       .where('e.tenantId = :tenantId', { tenantId: actor.tenantId })
@@ -128,7 +131,12 @@ export class ProvisioningLogService {
       .addOrderBy('e.id', 'DESC')
       .limit(q.limit + 1);
     if (q.resourceId) query.andWhere('e.resourceId = :resourceId', { resourceId: q.resourceId });
-    if (q.failuresOnly) query.andWhere('e.status >= 400');
+    if (q.status) {
+      const low = Number(q.status[0]) * 100;
+      query.andWhere('e.status >= :low AND e.status < :high', { low, high: low + 100 });
+    }
+    if (q.from) query.andWhere('e.occurredAt >= :from', { from: new Date(q.from) });
+    if (q.to) query.andWhere('e.occurredAt < :to', { to: new Date(q.to) });
     if (q.cursor) {
       const after = decodeCursor(q.cursor);
       query.andWhere('(e.occurredAt < :at OR (e.occurredAt = :at AND e.id < :id))', after);
@@ -191,16 +199,4 @@ function toEntry(input: ProvisioningLogInput, now: Date): ProvisioningLogEntry {
     occurredAt: now,
   });
   return entry;
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [iso = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const at = new Date(iso);
-  if (!id || Number.isNaN(at.getTime()))
-    throw new InvalidInput('cursor.invalid', 'The cursor is not one this list issued.');
-  return { at, id };
 }
