@@ -69,6 +69,18 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
     });
   });
 
+  it('a same-origin returnTo rides in the link; anything else is dropped', async () => {
+    const t = await makeTenant(world);
+    const { user } = await makeUser(world, t);
+    await world.services.signIn.startEmail({ email: user.email, returnTo: '/teams?x=1' }, ctx());
+    expect((await lastMail(opened.db, user.email))?.message.text).toMatch(
+      /#token=[\w-]+&returnTo=%2Fteams%3Fx%3D1\n/,
+    );
+    world.clock.advance(1000);
+    await world.services.signIn.startEmail({ email: user.email, returnTo: '//evil.example' }, ctx());
+    expect((await lastMail(opened.db, user.email))?.message.text).toMatch(/#token=[\w-]+\n/);
+  });
+
   it('a link expires 15 minutes after it was sent', async () => {
     const t = await makeTenant(world);
     const { user } = await makeUser(world, t);

@@ -3,7 +3,17 @@
 // (apps/gateway/test/auth.sso.int.test.ts drives the same flow through a real OIDC provider.)
 import { IsNull } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditEvent, Branding, Session, Team, User, UserIdentity } from '../src/entities/index.js';
+import {
+  AuditEvent,
+  Branding,
+  Group,
+  GroupMember,
+  Session,
+  Team,
+  TeamMembership,
+  User,
+  UserIdentity,
+} from '../src/entities/index.js';
 import { SignInRefused, type SignInOutcome, type SsoClientSettings } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
@@ -33,7 +43,13 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     );
 
   async function tenantWithSso(
-    opts: { jitEnabled?: boolean; linkClaim?: string; linkByVerifiedEmail?: boolean; issuer?: string } = {},
+    opts: {
+      jitEnabled?: boolean;
+      linkClaim?: string;
+      linkByVerifiedEmail?: boolean;
+      issuer?: string;
+      groupsClaim?: string;
+    } = {},
   ): Promise<MadeTenant & { domain: string; issuer: string }> {
     const t = await makeTenant(world);
     const domain = `corp-${(seq++).toString(36)}-${Date.now().toString(36)}.example`;
@@ -47,6 +63,7 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
       jitEnabled: opts.jitEnabled ?? false,
       linkClaim: opts.linkClaim ?? 'oid',
       linkByVerifiedEmail: opts.linkByVerifiedEmail ?? false,
+      groupsClaim: opts.groupsClaim ?? null,
     });
     return { ...t, domain, issuer };
   }
@@ -289,6 +306,55 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     expect(
       await opened.db.manager.count(User, { where: { tenantId: b.tenant.id, email: `alice@${b.domain}` } }),
     ).toBe(0);
+  });
+
+  it('the groups claim sets the person’s groups at each sign-in, and group mappings follow', async () => {
+    const t = await tenantWithSso({ groupsClaim: 'groups' });
+    const { user } = await makeUser(world, t, { email: `g@${t.domain}` });
+    await withExternalId(user, 'ext-g');
+    const team = await world.services.teams.create(t.ownerActor, { name: `Eng ${seq}` });
+
+    await roundTrip(`g@${t.domain}`, { sub: 'sg', oid: 'ext-g', groups: ['Engineering', 'Admins'] });
+    const groups = await opened.db.manager.findBy(Group, { tenantId: t.tenant.id });
+    expect(groups.map((g) => g.displayName).sort()).toEqual(['Admins', 'Engineering']);
+    const engineering = groups.find((g) => g.displayName === 'Engineering')!;
+    const admins = groups.find((g) => g.displayName === 'Admins')!;
+    await world.services.groupMappings.create(t.ownerActor, {
+      groupId: engineering.id,
+      target: 'team',
+      teamId: team.id,
+      teamRole: 'editor',
+    });
+    await world.services.groupMappings.create(t.ownerActor, {
+      groupId: admins.id,
+      target: 'tenant_role',
+      tenantRole: 'manager',
+    });
+    expect(await world.services.actors.forUser(t.tenant.id, user.id)).toMatchObject({
+      tenantRole: 'manager',
+      teamRoles: { [team.id]: 'editor' },
+    });
+
+    // out of Admins at the IdP: the next sign-in takes the manager role away
+    await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: ['engineering'] });
+    expect(await world.services.actors.forUser(t.tenant.id, user.id)).toMatchObject({
+      tenantRole: 'member',
+      teamRoles: { [team.id]: 'editor' },
+    });
+    // no claim at all (Entra's overage): memberships stay
+    await roundTrip(`g@${t.domain}`, { sub: 'sg' });
+    expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(1);
+    // an empty claim: out of every group
+    await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: [] });
+    expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(0);
+    expect(
+      await opened.db.manager.findOneBy(TeamMembership, { userId: user.id, teamId: team.id }),
+    ).toBeNull();
+    const synced = await opened.db.manager.findBy(AuditEvent, {
+      targetId: user.id,
+      action: 'user.groups_synced',
+    });
+    expect(synced).toHaveLength(3);
   });
 
   it('the IP allowlist is enforced before a session exists', async () => {

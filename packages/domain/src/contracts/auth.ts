@@ -33,7 +33,8 @@ export const LinkToken = z
   .max(256, 'This link is not valid.')
   .regex(/^[A-Za-z0-9_-]+$/, 'This link is not valid.');
 
-export const SignInEmailInput = z.object({ email: Email });
+/** `returnTo` (email start): where the link's page sends the person after signing in; checked by safeReturnTo. */
+export const SignInEmailInput = z.object({ email: Email, returnTo: z.string().max(1024).optional() });
 export type SignInEmailInput = z.infer<typeof SignInEmailInput>;
 
 /** GET /auth/login: the email picks the IdP (home-realm discovery); returnTo is checked by safeReturnTo. */

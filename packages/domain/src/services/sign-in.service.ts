@@ -1,10 +1,11 @@
-import { IsNull, Not, type EntityManager } from 'typeorm';
+import { In, IsNull, Not, type EntityManager } from 'typeorm';
 import {
   LinkTokenInput,
   MfaCodeInput,
   RecoverySignInInput,
   SIGN_IN_FAILURES,
   SignInEmailInput,
+  safeReturnTo,
   type SignInFailureReason,
   type SignInRoute,
 } from '../contracts/auth.js';
@@ -13,6 +14,8 @@ import {
   AuthRequest,
   Branding,
   EmailSignInToken,
+  Group,
+  GroupMember,
   Invitation,
   RecoveryCode,
   Session,
@@ -32,6 +35,7 @@ import { insertRow, uniquely } from '../repositories/write.js';
 import type { ActorService } from './actor.service.js';
 import { systemActor, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
+import { auditMappedRoleChanges, recomputeMappedRoles } from './group-mapping.service.js';
 import type { IpAllowlistService } from './ip-allowlist.service.js';
 import type { MailService } from './mail.service.js';
 import { parseInput } from './parse.js';
@@ -53,6 +57,8 @@ export const MFA_MAX_ATTEMPTS = 5;
 /** One address can hold accounts in several tenants; an email start serves at most this many. */
 const MAX_ACCOUNTS_PER_EMAIL = 10;
 const TOTP_ISSUER = 'Gatehouse';
+/** Values of a groups claim taken at one sign-in; IdPs cap theirs too (Entra: 150–200 before overage). */
+const MAX_CLAIMED_GROUPS = 200;
 
 /** What every sign-in call knows about the request, beyond its body. */
 export interface SignInContext {
@@ -309,6 +315,7 @@ export class SignInService {
             resolved.kind === 'link' ? resolved.via : 'jit',
           );
         }
+        await this.applyGroupsClaim(tx, connection, user, claims);
         return this.startSession(tx, user, 'sso', ctx, connection.id);
       })
       .catch((err: unknown) => {
@@ -332,7 +339,7 @@ export class SignInService {
    * tenant allows email sign-in. The caller answers the same whatever happened (no enumeration).
    */
   async startEmail(raw: unknown, ctx: SignInContext): Promise<void> {
-    const { email } = parseInput(SignInEmailInput, raw);
+    const { email, returnTo } = parseInput(SignInEmailInput, raw);
     const em = this.deps.db.manager;
     const accounts = await em.find(User, {
       where: { emailKey: foldKey(email), removedAt: IsNull() },
@@ -353,7 +360,9 @@ export class SignInService {
         continue;
       }
       messages.push(
-        await this.deps.db.transaction((tx) => this.issueEmailLink(tx, user, tenant, ctx.publicUrl, ctx.ip)),
+        await this.deps.db.transaction((tx) =>
+          this.issueEmailLink(tx, user, tenant, ctx.publicUrl, ctx.ip, safeReturnTo(returnTo)),
+        ),
       );
     }
     // Not awaited: an SMTP round trip would make the answer slower exactly when an account exists.
@@ -370,6 +379,7 @@ export class SignInService {
     tenant: Tenant,
     publicUrl: string,
     requestedIp: string | null,
+    returnTo = '/',
   ): Promise<OutboxMessage> {
     const now = this.deps.clock.now();
     await tx.delete(EmailSignInToken, { tenantId: user.tenantId, userId: user.id, usedAt: IsNull() });
@@ -392,7 +402,7 @@ export class SignInService {
       text: [
         `Sign in to ${tenant.name} on Gatehouse:`,
         '',
-        signInLinkUrl(publicUrl, token),
+        signInLinkUrl(publicUrl, token, returnTo),
         '',
         'The link works once and expires in 15 minutes. If you did not ask for it, ignore this email.',
       ].join('\n'),
@@ -872,6 +882,100 @@ export class SignInService {
     return user;
   }
 
+  /**
+   * Issue 5: the connection's optional groups claim is "mapped like SCIM groups": at each sign-in the
+   * claim is the person's group memberships (by group externalId, or name), groups it names that do
+   * not exist yet are created, and the tenant's group mappings are re-applied to the user — the same
+   * computation SCIM membership changes go through.
+   */
+  private async applyGroupsClaim(
+    tx: EntityManager,
+    connection: SsoConnection,
+    user: User,
+    claims: Record<string, unknown>,
+  ): Promise<void> {
+    if (!connection.groupsClaim) return;
+    const raw = claims[connection.groupsClaim];
+    // Entra leaves the claim out past its group limit ("overage"): memberships stay as they are.
+    if (raw === undefined || raw === null) return;
+    const values = [
+      ...new Set(
+        (Array.isArray(raw) ? raw : [raw])
+          .filter((v): v is string => typeof v === 'string')
+          .map((v) => v.trim())
+          .filter((v) => v.length > 0 && v.length <= 255),
+      ),
+    ].slice(0, MAX_CLAIMED_GROUPS);
+    const tenantId = user.tenantId;
+    const wanted = await this.groupsNamed(tx, tenantId, values);
+    const current = new Set(
+      (await tx.find(GroupMember, { where: { tenantId, userId: user.id } })).map((m) => m.groupId),
+    );
+    const added = [...wanted].filter((id) => !current.has(id));
+    const removed = [...current].filter((id) => !wanted.has(id));
+    if (added.length === 0 && removed.length === 0) return;
+    const now = this.deps.clock.now();
+    if (removed.length > 0) await tx.delete(GroupMember, { tenantId, userId: user.id, groupId: In(removed) });
+    if (added.length > 0) {
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(GroupMember)
+        .values(added.map((groupId) => ({ groupId, userId: user.id, tenantId, createdAt: now })))
+        .orIgnore()
+        .execute();
+    }
+    const actor = systemActor(tenantId, `sso:${connection.name}`);
+    const cause = { source: 'sso_groups_claim', connectionId: connection.id };
+    await this.deps.audit.record(tx, actor, {
+      action: 'user.groups_synced',
+      targetType: 'user',
+      targetId: user.id,
+      change: { added, removed, ...cause },
+    });
+    const changes = await recomputeMappedRoles(tx, tenantId, [user.id], this.deps.clock);
+    await auditMappedRoleChanges(tx, this.deps.audit, actor, changes, cause);
+  }
+
+  /** Groups matching claim values by externalId or by name; the ones missing are created. */
+  private async groupsNamed(tx: EntityManager, tenantId: string, values: string[]): Promise<Set<string>> {
+    if (values.length === 0) return new Set();
+    const keys = values.map(foldKey);
+    const find = () =>
+      tx.find(Group, {
+        where: [
+          { tenantId, externalId: In(values) },
+          { tenantId, displayNameKey: In(keys) },
+        ],
+      });
+    const found = await find();
+    const missing = values.filter(
+      (v) => !found.some((g) => g.externalId === v || g.displayNameKey === foldKey(v)),
+    );
+    if (missing.length === 0) return new Set(found.map((g) => g.id));
+    const now = this.deps.clock.now();
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Group)
+      .values(
+        missing.map((value) => ({
+          id: newId(),
+          tenantId,
+          displayName: value,
+          displayNameKey: foldKey(value),
+          externalId: value,
+          lastScimPayload: null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .orIgnore() // a concurrent sign-in may create the same group first
+      .execute();
+    return new Set((await find()).map((g) => g.id));
+  }
+
   /** Why this account may not sign in this way now, or null. */
   private async admissionProblem(
     user: User,
@@ -989,9 +1093,14 @@ export function holdsAuthPolicy(actor: ActorContext): boolean {
   return can(actor, 'authMethods:edit');
 }
 
-/** The SPA page that POSTs the token; it rides in the fragment, which never reaches servers' logs. */
-export function signInLinkUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/sign-in/verify#token=${encodeURIComponent(token)}`;
+/**
+ * The SPA page that POSTs the token; it rides in the fragment, which never reaches servers' logs. A
+ * same-origin `returnTo` rides along for the page to go on to.
+ */
+export function signInLinkUrl(publicUrl: string, token: string, returnTo = '/'): string {
+  const next = safeReturnTo(returnTo);
+  const rest = next === '/' ? '' : `&returnTo=${encodeURIComponent(next)}`;
+  return `${publicUrl}/sign-in/verify#token=${encodeURIComponent(token)}${rest}`;
 }
 
 function methodAllowed(tenant: Tenant, method: SignInMethod): boolean {
