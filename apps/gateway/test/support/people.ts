@@ -87,16 +87,44 @@ const WRITTEN_TABLES = [
   'audit_events',
 ];
 
-/** A hash of the rows of every written table: equal fingerprints mean nothing was written. */
-export async function fingerprint(gw: TestGateway): Promise<string> {
-  const hash = createHash('sha256');
-  for (const entry of WRITTEN_TABLES) {
+/**
+ * A hash of the rows of every written table — of one tenant's rows when `tenantId` is given: equal
+ * fingerprints mean nothing was written.
+ */
+export async function fingerprint(gw: TestGateway, tenantId?: string): Promise<string> {
+  const tables = WRITTEN_TABLES.map((entry) => {
     const [table, columns = '*'] = entry.split(':');
-    const rows: unknown[] = await gw.db.dataSource.query(`SELECT ${columns} FROM ${table}`);
+    return { table: table!, columns };
+  });
+  if (gw.db.dialect === 'postgres') return postgresFingerprint(gw, tables, tenantId);
+  const hash = createHash('sha256');
+  for (const { table, columns } of tables) {
+    const rows: unknown[] = await gw.db.dataSource.query(
+      `SELECT ${columns} FROM ${table}${tenantId ? ' WHERE tenant_id = ?' : ''}`,
+      tenantId ? [tenantId] : [],
+    );
     const lines = rows.map((r) => JSON.stringify(r)).sort();
     hash.update(`${table}:${lines.join('\n')}\n`);
   }
   return hash.digest('hex');
+}
+
+/** The same in one round trip: PostgreSQL hashes each table's rows itself. */
+async function postgresFingerprint(
+  gw: TestGateway,
+  tables: Array<{ table: string; columns: string }>,
+  tenantId: string | undefined,
+): Promise<string> {
+  const where = tenantId ? ' WHERE tenant_id = $1' : '';
+  const parts = tables.map(
+    ({ table, columns }) =>
+      `(SELECT md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) FROM (SELECT ${columns} FROM ${table}${where}) r) AS "${table}"`,
+  );
+  const [row] = (await gw.db.dataSource.query(
+    `SELECT ${parts.join(', ')}`,
+    tenantId ? [tenantId] : [],
+  )) as unknown[];
+  return createHash('sha256').update(JSON.stringify(row)).digest('hex');
 }
 
 /** Rows of the audit log for one action, newest last. */

@@ -100,6 +100,7 @@ export const CredentialView = z.object({
 });
 export type CredentialView = z.infer<typeof CredentialView>;
 export const CredentialList = pageOf(CredentialView);
+export type CredentialList = z.infer<typeof CredentialList>;
 
 // ---- resources ----
 
@@ -128,6 +129,7 @@ export const ResourceView = z.object({
 });
 export type ResourceView = z.infer<typeof ResourceView>;
 export const ResourceList = pageOf(ResourceView);
+export type ResourceList = z.infer<typeof ResourceList>;
 
 // ---- stories ----
 
@@ -180,6 +182,7 @@ export const StoryView = z.object({
 });
 export type StoryView = z.infer<typeof StoryView>;
 export const StoryList = pageOf(StoryView);
+export type StoryList = z.infer<typeof StoryList>;
 
 // ---- cases ----
 
@@ -210,6 +213,7 @@ export const CaseView = z.object({
 });
 export type CaseView = z.infer<typeof CaseView>;
 export const CaseList = pageOf(CaseView);
+export type CaseList = z.infer<typeof CaseList>;
 
 // ---- dashboards ----
 
@@ -239,6 +243,7 @@ export const DashboardView = z.object({
 });
 export type DashboardView = z.infer<typeof DashboardView>;
 export const DashboardList = pageOf(DashboardView);
+export type DashboardList = z.infer<typeof DashboardList>;
 
 // ---- what a team (or a drafts space) may use from other teams ----
 
@@ -263,6 +268,7 @@ export const SharedObject = z.object({
 });
 export type SharedObject = z.infer<typeof SharedObject>;
 export const SharedObjectList = pageOf(SharedObject);
+export type SharedObjectList = z.infer<typeof SharedObjectList>;
 
 /** GET /api/me/drafts: the signed-in user's personal drafts space. */
 export const DraftsSpace = z.object({
