@@ -113,9 +113,11 @@ function securityHeaders(publicUrl: string) {
   return helmet({
     contentSecurityPolicy: {
       directives: {
-        // The SPA is built to plain files: its scripts and styles all come from this origin.
+        // The SPA is built to plain files: its scripts all come from this origin.
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        // Naive UI (the console's component library) injects its component styles as <style> elements
+        // at runtime (css-render, no nonce support); scripts stay 'self'-only, which is what stops XSS.
+        styleSrc: ["'self'", "'unsafe-inline'"],
         // Over plain http (a local install) an upgrade would send the SPA's own requests to a closed port.
         upgradeInsecureRequests: https ? [] : null,
       },

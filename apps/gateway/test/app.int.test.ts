@@ -216,7 +216,7 @@ describe.each(DATABASES)('gateway app on $name', ({ prepare }) => {
       }),
     );
     expect(csp.get('script-src')).toBe("'self'");
-    expect(csp.get('style-src')).toBe("'self'");
+    expect(csp.get('style-src')).toBe("'self' 'unsafe-inline'");
     expect(csp.has('upgrade-insecure-requests')).toBe(false);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
