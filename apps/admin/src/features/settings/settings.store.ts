@@ -34,8 +34,8 @@ export const useSettingsStore = defineStore('settings', () => {
 
   async function saveWebhook(body: AuditWebhookBody) {
     const saved = await call(settingsRoutes.setAuditWebhook, { body });
-    const { secret: _secret, ...view } = saved;
-    webhook.set(view);
+    // The secret is shown once by the caller; the store keeps the view without it.
+    webhook.set({ ...saved, secret: undefined } as typeof saved);
     return saved;
   }
 
