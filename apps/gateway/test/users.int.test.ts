@@ -30,6 +30,17 @@ describe.each(DATABASES)('users API on $name', (target) => {
     gw.db.transaction((tx) =>
       tx.update('User', { id: userId }, { source: 'scim', externalId: uniqueSlug('ext') }),
     );
+  /** The token in the newest mail to `to` (the outbox keeps mail when no SMTP is configured). */
+  async function mailedToken(to: string): Promise<string> {
+    const p = gw.db.dialect === 'postgres' ? '$1' : '?';
+    const rows: Array<{ text: string }> = await gw.db.dataSource.query(
+      `SELECT text FROM outbox_messages WHERE "to" = ${p} ORDER BY created_at DESC`,
+      [to],
+    );
+    const token = /token=([A-Za-z0-9_-]+)/.exec(rows[0]?.text ?? '')?.[1];
+    if (!token) throw new Error(`no link mailed to ${to}`);
+    return decodeURIComponent(token);
+  }
   const setLastSignIn = (userId: string, at: Date | null) =>
     gw.db.transaction((tx) => tx.update('User', { id: userId }, { lastSignInAt: at }));
 
@@ -289,6 +300,35 @@ describe.each(DATABASES)('users API on $name', (target) => {
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     });
 
+    it('the invitation is mailed (to the outbox, without SMTP) with a link that works; the answer never carries it', async () => {
+      const t = await makeTenant(gw);
+      const owner = await signIn(gw, t.owner);
+      const email = `${uniqueSlug('mailed')}@${t.tenant.slug}.test`;
+      const res = await owner.fetch('/api/users/invitations', { method: 'POST', json: { email } });
+      const body = (await res.json()) as { user: UserSummary; emailSent: boolean; emailTransport: string };
+      expect(body).toMatchObject({ emailSent: false, emailTransport: 'outbox' });
+      const token = await mailedToken(email);
+      expect(JSON.stringify(body)).not.toContain(token);
+      const accepted = await gw.services.users.acceptInvitation(token);
+      expect(accepted.id).toBe(body.user.id);
+    });
+
+    it('resending mails a new link and the old one stops working', async () => {
+      const t = await makeTenant(gw);
+      const invited = await makeInvited(gw, t);
+      const owner = await signIn(gw, t.owner);
+      await owner.fetch(`/api/users/${invited.id}/invitation/resend`, { method: 'POST' });
+      const first = await mailedToken(invited.email);
+      gw.clock.advance(1000);
+      await owner.fetch(`/api/users/${invited.id}/invitation/resend`, { method: 'POST' });
+      const second = await mailedToken(invited.email);
+      expect(second).not.toBe(first);
+      await expect(gw.services.users.acceptInvitation(first)).rejects.toMatchObject({
+        code: 'invitation.invalid',
+      });
+      expect((await gw.services.users.acceptInvitation(second)).id).toBe(invited.id);
+    });
+
     it('resending replaces the open invitation; revoking removes the never-joined account', async () => {
       const t = await makeTenant(gw);
       const invited = await makeInvited(gw, t);
@@ -367,6 +407,68 @@ describe.each(DATABASES)('users API on $name', (target) => {
       });
       expect(res.status).toBe(409);
       expect(((await res.json()) as ApiError).error).toMatchObject({ code: 'tenant.last_owner' });
+    });
+  });
+
+  describe('access', () => {
+    it('an owner ends a member’s sessions: their browser is signed out and the audit says how many', async () => {
+      const t = await makeTenant(gw);
+      const member = await makeMember(gw, t);
+      const memberBrowser = await signIn(gw, member);
+      await signIn(gw, member);
+      const owner = await signIn(gw, t.owner);
+      const res = await owner.fetch(`/api/users/${member.id}/sessions/revoke`, { method: 'POST' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ revoked: 2 });
+      expect((await memberBrowser.fetch('/api/me')).status).toBe(401);
+      const [record] = await auditRecords(gw, t.tenant.id, 'user.sessions_revoked');
+      expect(JSON.parse(record!.change)).toMatchObject({ revoked: 2 });
+    });
+
+    it('a manager resets a member’s second factor; the directory shows it gone', async () => {
+      const t = await makeTenant(gw);
+      const member = await makeMember(gw, t);
+      await gw.db.transaction((tx) =>
+        tx.update('User', { id: member.id }, { mfaEnabledAt: gw.clock.now(), mfaSecretEncrypted: 'sealed' }),
+      );
+      const manager = await signIn(gw, await makeMember(gw, t, 'manager'));
+      expect(((await (await manager.fetch(`/api/users/${member.id}`)).json()) as UserDetail).mfaEnabled).toBe(
+        true,
+      );
+      const res = await manager.fetch(`/api/users/${member.id}/mfa/reset`, { method: 'POST' });
+      expect(await res.json()).toEqual({ reset: true });
+      expect(((await (await manager.fetch(`/api/users/${member.id}`)).json()) as UserDetail).mfaEnabled).toBe(
+        false,
+      );
+    });
+
+    it('a manager emails a member a sign-in link, never in the answer; not to a manager (403)', async () => {
+      const t = await makeTenant(gw);
+      const member = await makeMember(gw, t);
+      const otherManager = await makeMember(gw, t, 'manager');
+      const manager = await signIn(gw, await makeMember(gw, t, 'manager'));
+      const res = await manager.fetch(`/api/users/${member.id}/sign-in-link`, { method: 'POST' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ sent: true, transport: 'outbox' });
+      expect(await mailedToken(member.email)).toBeTruthy();
+      const refused = await manager.fetch(`/api/users/${otherManager.id}/sign-in-link`, { method: 'POST' });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as ApiError).error.message).toBe('Requires tenant owner.');
+    });
+
+    it('an account made manager by an IdP mapping is a manager here too: a manager may not reset its second factor', async () => {
+      const t = await makeTenant(gw);
+      const mapped = await makeMember(gw, t);
+      await gw.db.transaction((tx) => tx.update('User', { id: mapped.id }, { mappedTenantRole: 'manager' }));
+      const manager = await signIn(gw, await makeMember(gw, t, 'manager'));
+      const before = await fingerprint(gw);
+      for (const path of ['mfa/reset', 'sessions/revoke', 'sign-in-link']) {
+        expect(
+          (await manager.fetch(`/api/users/${mapped.id}/${path}`, { method: 'POST' })).status,
+          path,
+        ).toBe(403);
+      }
+      expect(await fingerprint(gw)).toBe(before);
     });
   });
 

@@ -21,8 +21,8 @@ import { usageRoutes } from './usage.routes.js';
 export function apiRoutes(deps: RouterDeps): Route[] {
   return [
     ...meRoutes(deps.services),
-    ...usersRoutes(deps.services),
-    ...teamsRoutes(deps.services),
+    ...usersRoutes(deps),
+    ...teamsRoutes(deps),
     ...objectsRoutes(deps.services),
     ...draftsRoutes(deps.services),
     ...allocationRoutes(deps.services),

@@ -17,13 +17,15 @@ import {
   type TeamMember as TeamMemberBody,
   type TeamSummary as TeamSummaryBody,
 } from '@gatehouse/domain/contracts';
-import type { AddedMember, Services, TeamMemberRecord, TeamSummaryRecord } from '@gatehouse/domain';
+import type { AddedMember, TeamMemberRecord, TeamSummaryRecord } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
+import type { RouterDeps } from '../http/deps.js';
 
 const TAG = 'teams';
 
-export function teamsRoutes(services: Services): Route[] {
+export function teamsRoutes({ services, config }: RouterDeps): Route[] {
   const teams = services.teamDirectory;
+  const links = { publicUrl: config.publicUrl };
   return [
     defineRoute(
       {
@@ -116,7 +118,8 @@ export function teamsRoutes(services: Services): Route[] {
         response: AddTeamMemberResult,
         status: 201,
       },
-      async ({ actor, params, body }) => toAddResult(await teams.addMember(actor, params.teamId, body)),
+      async ({ actor, params, body }) =>
+        toAddResult(await teams.addMember(actor, params.teamId, body, links)),
     ),
     defineRoute(
       {
@@ -189,5 +192,6 @@ function toAddResult(result: AddedMember): AddTeamMemberResultBody {
       expired: i.expired,
     },
     emailSent: result.emailSent,
+    emailTransport: result.emailTransport,
   };
 }

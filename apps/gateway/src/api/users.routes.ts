@@ -2,6 +2,9 @@
 import {
   ChangeTenantRoleInput,
   InvitationResult,
+  ResetMfaResult,
+  RevokeSessionsResult,
+  SignInLinkResult,
   InviteUserInput,
   ListUsersQuery,
   UpdateUserProfileInput,
@@ -12,13 +15,15 @@ import {
   type UserSummary,
   type UserDetail as UserDetailBody,
 } from '@gatehouse/domain/contracts';
-import type { DirectoryUser, DirectoryUserDetail, InvitationOutcome, Services } from '@gatehouse/domain';
+import type { DirectoryUser, DirectoryUserDetail, InvitationOutcome } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
+import type { RouterDeps } from '../http/deps.js';
 
 const TAG = 'users';
 
-export function usersRoutes(services: Services): Route[] {
+export function usersRoutes({ services, config }: RouterDeps): Route[] {
   const directory = services.userDirectory;
+  const links = { publicUrl: config.publicUrl };
   return [
     defineRoute(
       {
@@ -45,7 +50,7 @@ export function usersRoutes(services: Services): Route[] {
         response: InvitationResult,
         status: 201,
       },
-      async ({ actor, body }) => toInvitationResult(await directory.invite(actor, body)),
+      async ({ actor, body }) => toInvitationResult(await directory.invite(actor, body, links)),
     ),
     defineRoute(
       {
@@ -76,11 +81,12 @@ export function usersRoutes(services: Services): Route[] {
         method: 'post',
         path: '/users/:userId/invitation/resend',
         tag: TAG,
-        summary: 'Issue a fresh invitation (the old link stops working)',
+        summary: 'Email a fresh invitation (the old link stops working)',
         params: UserIdParams,
         response: InvitationResult,
       },
-      async ({ actor, params }) => toInvitationResult(await directory.resendInvitation(actor, params.userId)),
+      async ({ actor, params }) =>
+        toInvitationResult(await directory.resendInvitation(actor, params.userId, links)),
     ),
     defineRoute(
       {
@@ -144,6 +150,48 @@ export function usersRoutes(services: Services): Route[] {
         return undefined;
       },
     ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/users/:userId/sessions/revoke',
+        tag: TAG,
+        summary: 'End every session of the account now',
+        params: UserIdParams,
+        response: RevokeSessionsResult,
+      },
+      async ({ actor, params }) => {
+        const { revoked } = await directory.revokeSessions(actor, params.userId);
+        return { revoked };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/users/:userId/mfa/reset',
+        tag: TAG,
+        summary: 'Reset the account’s second factor (it enrols again at its next sign-in)',
+        params: UserIdParams,
+        response: ResetMfaResult,
+      },
+      async ({ actor, params }) => {
+        const { reset } = await directory.resetMfa(actor, params.userId);
+        return { reset };
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/users/:userId/sign-in-link',
+        tag: TAG,
+        summary: 'Email the account a fresh sign-in link (never part of the answer)',
+        params: UserIdParams,
+        response: SignInLinkResult,
+      },
+      async ({ actor, params }) => {
+        const { sent, transport } = await directory.sendSignInLink(actor, params.userId, links);
+        return { sent, transport };
+      },
+    ),
   ];
 }
 
@@ -199,5 +247,6 @@ function toInvitationResult(outcome: InvitationOutcome) {
     user: toUserSummary(outcome.entry),
     invitation: toPendingInvitation(outcome.invitation),
     emailSent: outcome.emailSent,
+    emailTransport: outcome.emailTransport,
   };
 }

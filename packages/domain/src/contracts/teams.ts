@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TEAM_ROLES, TENANT_ROLES } from '../permissions/roles.js';
 import { Cursor, PageLimit, pageOf } from './monitoring.js';
-import { LISTED_USER_STATUSES, PendingInvitation } from './users.js';
+import { InvitationEmail, LISTED_USER_STATUSES, PendingInvitation } from './users.js';
 
 // Teams (seed 002): the list with member counts and story usage, members and their roles.
 
@@ -66,8 +66,7 @@ export const AddTeamMemberResult = z.discriminatedUnion('outcome', [
     userId: z.string(),
     email: z.string(),
     invitation: PendingInvitation,
-    /** False while no mailer is configured; the link is never returned over the API. */
-    emailSent: z.boolean(),
+    ...InvitationEmail,
   }),
 ]);
 export type AddTeamMemberResult = z.infer<typeof AddTeamMemberResult>;

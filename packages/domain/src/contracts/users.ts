@@ -7,6 +7,9 @@ import { Cursor, PageLimit, pageOf } from './monitoring.js';
 
 const Timestamp = z.iso.datetime();
 
+/** How mail leaves Gatehouse: SMTP when configured, else it stays in the tenant's outbox. */
+export const MAIL_TRANSPORTS = ['smtp', 'outbox'] as const;
+
 export const UserIdParams = z.object({ userId: z.uuid() });
 
 /** Statuses a list can filter by; removed accounts are gone from the directory. */
@@ -80,15 +83,21 @@ export const UserDetail = UserSummary.extend({
 });
 export type UserDetail = z.infer<typeof UserDetail>;
 
+/**
+ * The invitation email. Its link is a secret for the invitee's inbox: it is never part of an answer.
+ * `emailSent` is true once SMTP accepted the message; without SMTP it waits in the tenant's outbox
+ * (`emailTransport: 'outbox'`), and after a failure it is kept there with the error for a resend.
+ */
+export const InvitationEmail = {
+  emailSent: z.boolean(),
+  emailTransport: z.enum(MAIL_TRANSPORTS),
+};
+
 /** POST /api/users/invitations and …/invitation/resend. */
 export const InvitationResult = z.object({
   user: UserSummary,
   invitation: PendingInvitation,
-  /**
-   * Whether the invitation email went out. False while no mailer is configured: the acceptance
-   * link is a secret and is never returned over the API, so the invitation waits for a resend.
-   */
-  emailSent: z.boolean(),
+  ...InvitationEmail,
 });
 export type InvitationResult = z.infer<typeof InvitationResult>;
 
@@ -104,3 +113,15 @@ export const UpdateUserProfileInput = z
   .strict()
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'Change at least one field.');
 export type UpdateUserProfileInput = z.input<typeof UpdateUserProfileInput>;
+
+/** POST /api/users/:userId/sessions/revoke: how many live sessions ended. */
+export const RevokeSessionsResult = z.object({ revoked: z.number().int() });
+export type RevokeSessionsResult = z.infer<typeof RevokeSessionsResult>;
+
+/** POST /api/users/:userId/mfa/reset: whether a second factor was there to reset. */
+export const ResetMfaResult = z.object({ reset: z.boolean() });
+export type ResetMfaResult = z.infer<typeof ResetMfaResult>;
+
+/** POST /api/users/:userId/sign-in-link: the link went to the user's address (never into the answer). */
+export const SignInLinkResult = z.object({ sent: z.literal(true), transport: z.enum(MAIL_TRANSPORTS) });
+export type SignInLinkResult = z.infer<typeof SignInLinkResult>;

@@ -130,6 +130,7 @@ export function createServices(
     ipAllowlist,
     recoveryCodes,
   );
+  const userAccess = new UserAccessService(deps, signIn, mail);
   return {
     db,
     clock,
@@ -150,8 +151,8 @@ export function createServices(
     }),
     ssoConnections: new SsoConnectionService(deps),
     audit: new AuditService(deps),
-    userDirectory: new UserDirectoryService(deps, users),
-    teamDirectory: new TeamDirectoryService(deps, teams),
+    userDirectory: new UserDirectoryService(deps, users, mail, userAccess),
+    teamDirectory: new TeamDirectoryService(deps, teams, mail),
     credentials: new CredentialService(deps),
     resources: new ResourceService(deps),
     stories: new StoryService(deps),
@@ -167,7 +168,7 @@ export function createServices(
     mfa: new MfaService(deps, rateLimiter, recoveryCodes),
     ipAllowlist,
     tenantSettings: new TenantSettingsService(deps),
-    userAccess: new UserAccessService(deps, signIn, mail),
+    userAccess,
     apiKeys,
     usage: new UsageService(deps, apiKeys),
     egress: new EgressService(deps, apiKeys),
@@ -205,7 +206,12 @@ export {
   type ResolvedSession,
   type StartSessionInput,
 } from './session.service.js';
-export type { DirectoryUser, DirectoryUserDetail, InvitationOutcome } from './user-directory.service.js';
+export type {
+  DirectoryUser,
+  DirectoryUserDetail,
+  InvitationOutcome,
+  Links,
+} from './user-directory.service.js';
 export type { AddedMember, TeamMemberRecord, TeamSummaryRecord } from './team-directory.service.js';
 export type { CredentialRecord } from './credential.service.js';
 export type { ResourceRecord } from './resource.service.js';

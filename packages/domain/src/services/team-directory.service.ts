@@ -24,7 +24,9 @@ import { storyUsage } from './allocation.service.js';
 import { parseInput } from './parse.js';
 import { effectiveTenantRole, highestTeamRole } from './roles.js';
 import { keyset, likePattern, toPage, visibleTeam, type KeysetOrder, type Page } from './team-object.js';
+import type { MailService } from './mail.service.js';
 import type { TeamService } from './team.service.js';
+import { mailInvitation, type InvitationEmail, type Links } from './user-directory.service.js';
 import { userStatus } from './user.service.js';
 
 export interface TeamSummaryRecord {
@@ -45,13 +47,11 @@ export interface TeamMemberRecord {
 
 export type AddedMember =
   | { outcome: 'added'; member: TeamMemberRecord }
-  | {
+  | ({
       outcome: 'invited';
       user: User;
       invitation: Invitation & { expired: boolean };
-      /** False while no mailer is wired in. */
-      emailSent: boolean;
-    };
+    } & InvitationEmail);
 
 const TEAM_ORDER: KeysetOrder = {
   signature: 'teams',
@@ -81,6 +81,7 @@ export class TeamDirectoryService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly teams: TeamService,
+    private readonly mail: MailService,
   ) {}
 
   async list(actor: ActorContext, raw: ListTeamsQueryInput): Promise<Page<TeamSummaryRecord>> {
@@ -170,17 +171,28 @@ export class TeamDirectoryService {
   }
 
   /** Seed 002: by email; "if an account does not exist yet … an invitation email will be sent". */
-  async addMember(actor: ActorContext, teamId: string, input: AddTeamMemberInput): Promise<AddedMember> {
+  async addMember(
+    actor: ActorContext,
+    teamId: string,
+    input: AddTeamMemberInput,
+    links: Links,
+  ): Promise<AddedMember> {
     await visibleTeam(this.deps.db.manager, actor, teamId);
     const result = await this.teams.addMember(actor, teamId, input);
     if (result.outcome === 'added')
       return { outcome: 'added', member: await this.member(teamId, result.membership.userId) };
+    const email = await mailInvitation(
+      this.deps,
+      this.mail,
+      { tenantId: result.user.tenantId, email: result.user.email, token: result.token },
+      links,
+    );
     const now = this.deps.clock.now();
     return {
       outcome: 'invited',
       user: result.user,
       invitation: { ...result.invitation, expired: result.invitation.expiresAt <= now },
-      emailSent: false,
+      ...email,
     };
   }
 

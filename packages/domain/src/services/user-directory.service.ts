@@ -10,7 +10,7 @@ import {
 } from '../contracts/users.js';
 import type { ChangeTenantRoleInput, InviteUserInput } from '../contracts/inputs.js';
 import type { UserStatus } from '../contracts/enums.js';
-import { Invitation, Team, TeamMembership, User } from '../entities/index.js';
+import { Invitation, OutboxMessage, Team, TeamMembership, User } from '../entities/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { can, type TeamRole, type TenantRole } from '../permissions/index.js';
 import { getTeam } from '../repositories/teams.repository.js';
@@ -18,9 +18,11 @@ import { getUser, lockUser } from '../repositories/users.repository.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { openInvitation } from './invitations.js';
+import type { Mailer, MailService } from './mail.service.js';
 import { parseInput } from './parse.js';
 import { effectiveTenantRole, highestTeamRole } from './roles.js';
 import { definedFields, keyset, likePattern, toPage, type KeysetOrder, type Page } from './team-object.js';
+import type { UserAccessService } from './user-access.service.js';
 import { userStatus, type UserService } from './user.service.js';
 
 /** An account as the directory lists it. */
@@ -43,11 +45,35 @@ export interface DirectoryUserDetail extends DirectoryUser {
   }>;
 }
 
-export interface InvitationOutcome {
+/** Where the invitation email went: accepted by SMTP, or waiting in the tenant's outbox. */
+export interface InvitationEmail {
+  emailSent: boolean;
+  emailTransport: Mailer['transport'];
+}
+
+export interface InvitationOutcome extends InvitationEmail {
   entry: DirectoryUser;
   invitation: Invitation & { expired: boolean };
-  /** Whether the invitation email went out; false while no mailer is wired in. */
-  emailSent: boolean;
+}
+
+/** Where links in mail point: the gateway's public address. */
+export interface Links {
+  publicUrl: string;
+}
+
+/**
+ * Mails the acceptance link of an invitation just issued. The token travels only in the email
+ * (the API never returns it); whether SMTP took the message is read back from its outbox row.
+ */
+export async function mailInvitation(
+  deps: Pick<ServiceDeps, 'db'>,
+  mail: MailService,
+  invitation: { tenantId: string; email: string; token: string },
+  links: Links,
+): Promise<InvitationEmail> {
+  const message = await mail.sendInvitation(invitation.tenantId, invitation, links);
+  const stored = await deps.db.manager.findOneBy(OutboxMessage, { id: message.id });
+  return { emailSent: stored?.sentAt != null, emailTransport: mail.transport };
 }
 
 function describe(user: User, invitation: Invitation | null, now: Date): DirectoryUser {
@@ -77,6 +103,8 @@ export class UserDirectoryService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly users: UserService,
+    private readonly mail: MailService,
+    private readonly access: UserAccessService,
   ) {}
 
   /** Seed 000 "Monitoring access": search, filter, sort and page the accounts, with last sign-in. */
@@ -150,15 +178,16 @@ export class UserDirectoryService {
    * Seed 000 "Inviting new users". The acceptance link is a secret for the invitee's inbox only, so
    * it is never part of the answer; until a mailer is wired in, `emailSent` is false.
    */
-  async invite(actor: ActorContext, input: InviteUserInput): Promise<InvitationOutcome> {
-    const { user, invitation } = await this.users.invite(actor, input);
-    return this.invitationOutcome(user, invitation);
+  async invite(actor: ActorContext, input: InviteUserInput, links: Links): Promise<InvitationOutcome> {
+    const issued = await this.users.invite(actor, input);
+    return this.invitationOutcome(issued, links);
   }
 
-  async resendInvitation(actor: ActorContext, userId: string): Promise<InvitationOutcome> {
+  /** A fresh link by email; the previous one stops working (seed 001: a user who "misses a welcome email"). */
+  async resendInvitation(actor: ActorContext, userId: string, links: Links): Promise<InvitationOutcome> {
     await this.visibleUser(this.deps.db.manager, actor, userId);
-    const { user, invitation } = await this.users.resendInvitation(actor, userId);
-    return this.invitationOutcome(user, invitation);
+    const issued = await this.users.resendInvitation(actor, userId);
+    return this.invitationOutcome(issued, links);
   }
 
   async revokeInvitation(actor: ActorContext, userId: string): Promise<void> {
@@ -210,12 +239,56 @@ export class UserDirectoryService {
     return user;
   }
 
-  private invitationOutcome(user: User, invitation: Invitation): InvitationOutcome {
+  /** Seed 000 "Monitoring access": end every session of the account now. */
+  async revokeSessions(actor: ActorContext, userId: string): Promise<{ revoked: number }> {
+    await this.assertMayAct(actor, userId, 'user:revokeSessions');
+    return this.access.revokeSessions(actor, userId);
+  }
+
+  /** Seed 001: managers "reset MFA … for eligible tenant users". */
+  async resetMfa(actor: ActorContext, userId: string): Promise<{ reset: boolean }> {
+    await this.assertMayAct(actor, userId, 'user:resetMfa');
+    return this.access.resetMfa(actor, userId);
+  }
+
+  /** Seed 001: a user who "needs a new password-reset path" gets a sign-in link by email. */
+  async sendSignInLink(
+    actor: ActorContext,
+    userId: string,
+    links: Links,
+  ): Promise<{ sent: true; transport: Mailer['transport'] }> {
+    await this.assertMayAct(actor, userId, 'user:sendSignInLink');
+    return this.access.sendSignInLink(actor, userId, links);
+  }
+
+  /**
+   * UserAccessService checks these actions against the account's assigned role; this checks them
+   * against its effective role first, so an account an IdP mapping made manager is a manager here too.
+   */
+  private async assertMayAct(
+    actor: ActorContext,
+    userId: string,
+    action: 'user:revokeSessions' | 'user:resetMfa' | 'user:sendSignInLink',
+  ): Promise<void> {
+    const user = await this.visibleUser(this.deps.db.manager, actor, userId);
+    authorize(actor, action, targetOf(user));
+  }
+
+  private async invitationOutcome(
+    issued: { user: User; invitation: Invitation; token: string },
+    links: Links,
+  ): Promise<InvitationOutcome> {
+    const email = await mailInvitation(
+      this.deps,
+      this.mail,
+      { tenantId: issued.user.tenantId, email: issued.user.email, token: issued.token },
+      links,
+    );
     const now = this.deps.clock.now();
     return {
-      entry: describe(user, invitation, now),
-      invitation: withExpiry(invitation, now),
-      emailSent: false,
+      entry: describe(issued.user, issued.invitation, now),
+      invitation: withExpiry(issued.invitation, now),
+      ...email,
     };
   }
 
