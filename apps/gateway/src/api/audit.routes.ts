@@ -1,7 +1,6 @@
 // The audit log (seed 000 "Reviewing audit logs: Regularly checking who's accessing what and what
 // changes are being made"): filters, keyset pages newest first, a detail with before/after, streamed
 // CSV/NDJSON exports and chain verification. Managers see it within their scope (AuditQueryService).
-import { once } from 'node:events';
 import {
   AuditChainVerdict,
   AuditEventDetail,
@@ -189,7 +188,20 @@ export async function streamDownload(
   });
   for await (const chunk of chunks) {
     if (res.destroyed) return;
-    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
+}
+
+/** Resolves on `drain` or `close`, whichever comes first, and leaves no listener behind. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
