@@ -34,8 +34,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
  */
 export const AWAITING_API: ReadonlySet<ApiRoute> = new Set<ApiRoute>([
   usersRoutes.identity,
-  usersRoutes.revokeSessions,
-  usersRoutes.resetMfa,
-  usersRoutes.sendSignInLink,
   securityRoutes.provisioningLog,
 ]);

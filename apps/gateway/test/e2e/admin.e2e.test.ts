@@ -14,7 +14,13 @@ import {
   SKIP_REASON,
   type TestBrowser,
 } from '../support/browser.js';
-import { makeTenant, makeUser, startTestGateway, type TestGateway, type TestTenant } from '../support/gateway.js';
+import {
+  makeTenant,
+  makeUser,
+  startTestGateway,
+  type TestGateway,
+  type TestTenant,
+} from '../support/gateway.js';
 import { startOidcProvider, type TestIdp } from '../support/oidc-provider.js';
 
 const sqlite = DATABASES.find((d) => d.name === 'sqlite')!;
@@ -77,7 +83,8 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
     await gw?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
   const nav = (page: Page, name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
@@ -137,7 +144,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
       await page.locator('button[type="submit"]').click();
       await page.locator('button[type="submit"]').click(); // consent
       await heading(page, 'Users').waitFor();
-      await expect(page.getByRole('link', { name: new RegExp(ssoOwner.email) }).isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('link', { name: new RegExp(ssoOwner.email) }).isVisible()).resolves.toBe(
+        true,
+      );
       await expect(page.getByText('Tenant owner').first().isVisible()).resolves.toBe(true);
       // Signing out of an SSO session also ends it at the IdP (RP-initiated logout), which asks first.
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -229,7 +238,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
     async () => {
       const { page } = owner;
       await nav(page, 'Security');
-      await page.getByRole('navigation', { name: 'Security sections' }).getByRole('link', { name: 'Session policy' }).click();
+      await page
+        .getByRole('navigation', { name: 'Security sections' })
+        .getByRole('link', { name: 'Session policy' })
+        .click();
       await page.getByRole('radio', { name: /Fixed duration/ }).check();
       const minutes = page.getByLabel('Minutes');
       await minutes.fill('240');
@@ -245,7 +257,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
     'the owner adds an IP range that includes their own address',
     async () => {
       const { page } = owner;
-      await page.getByRole('navigation', { name: 'Security sections' }).getByRole('link', { name: 'IP allowlist' }).click();
+      await page
+        .getByRole('navigation', { name: 'Security sections' })
+        .getByRole('link', { name: 'IP allowlist' })
+        .click();
       await page.getByText('Your current address:').waitFor();
       await page.getByLabel('Address or CIDR range').fill('127.0.0.0/8');
       await page.getByRole('button', { name: 'Add to list' }).click();
@@ -263,7 +278,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
     'the owner creates a SCIM token, shown once with a copy button',
     async () => {
       const { page } = owner;
-      await page.getByRole('navigation', { name: 'Security sections' }).getByRole('link', { name: 'SCIM' }).click();
+      await page
+        .getByRole('navigation', { name: 'Security sections' })
+        .getByRole('link', { name: 'SCIM' })
+        .click();
       await page.getByRole('button', { name: 'Create token' }).click();
       const dialog = page.getByRole('dialog', { name: 'Create a SCIM token' });
       await dialog.getByLabel('Token name').fill('Okta');
@@ -329,9 +347,15 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
       await heading(page, 'Settings').waitFor();
       await page.getByRole('switch', { name: 'Custom object sharing' }).waitFor();
       await shot(page, '13-settings');
-      await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Branding' }).click();
+      await page
+        .getByRole('navigation', { name: 'Settings sections' })
+        .getByRole('link', { name: 'Branding' })
+        .click();
       await page.getByLabel('Login notice').fill('Authorised use only. Activity is logged.');
-      await page.getByRole('region', { name: 'Sign-in page preview' }).getByText('Authorised use only.').waitFor();
+      await page
+        .getByRole('region', { name: 'Sign-in page preview' })
+        .getByText('Authorised use only.')
+        .waitFor();
       await shot(page, '14-branding');
       await nav(page, 'Home');
       await heading(page, 'Home').waitFor();
@@ -366,7 +390,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
         await expect(page.locator(`#${reasonId}`).textContent()).resolves.toBe('Requires tenant owner.');
         await shot(page, '16-manager-session-policy');
 
-        await page.getByRole('navigation', { name: 'Security sections' }).getByRole('link', { name: 'SCIM' }).click();
+        await page
+          .getByRole('navigation', { name: 'Security sections' })
+          .getByRole('link', { name: 'SCIM' })
+          .click();
         await expect(page.getByRole('button', { name: 'Create token' }).isDisabled()).resolves.toBe(true);
 
         await nav(page, 'Users');

@@ -4,6 +4,9 @@ import type {
   InvitationResult,
   InviteUserInput,
   ListUsersQuery,
+  ResetMfaResult,
+  RevokeSessionsResult,
+  SignInLinkResult,
   UserDetail,
   UserList,
 } from '@gatehouse/domain/contracts';
@@ -23,7 +26,7 @@ export const usersRoutes = {
   deactivate: route<UserDetail, ById>('POST', '/api/users/:userId/deactivate'),
   reactivate: route<UserDetail, ById>('POST', '/api/users/:userId/reactivate'),
   remove: route<undefined, ById>('DELETE', '/api/users/:userId'),
-  revokeSessions: route<unknown, ById>('POST', '/api/users/:userId/sessions/revoke'),
-  resetMfa: route<unknown, ById>('POST', '/api/users/:userId/mfa/reset'),
-  sendSignInLink: route<unknown, ById>('POST', '/api/users/:userId/sign-in-link'),
+  revokeSessions: route<RevokeSessionsResult, ById>('POST', '/api/users/:userId/sessions/revoke'),
+  resetMfa: route<ResetMfaResult, ById>('POST', '/api/users/:userId/mfa/reset'),
+  sendSignInLink: route<SignInLinkResult, ById>('POST', '/api/users/:userId/sign-in-link'),
 };
