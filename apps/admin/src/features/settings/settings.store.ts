@@ -34,8 +34,9 @@ export const useSettingsStore = defineStore('settings', () => {
 
   async function saveWebhook(body: AuditWebhookBody) {
     const saved = await call(settingsRoutes.setAuditWebhook, { body });
-    // The secret is shown once by the caller; the store keeps the view without it.
-    webhook.set({ ...saved, secret: undefined } as typeof saved);
+    // The secret is shown once by the caller; the store keeps the view, field by field, without it.
+    const { configured, url, enabled, secretSet, updatedAt, deliveries } = saved;
+    webhook.set({ configured, url, enabled, secretSet, updatedAt, deliveries });
     return saved;
   }
 
