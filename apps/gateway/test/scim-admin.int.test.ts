@@ -7,6 +7,7 @@ import type {
   CreatedScimToken,
   GroupMappingDryRunResult,
   GroupMappingView,
+  ProvisioningLogPage,
   ScimTokenList,
 } from '@gatehouse/domain/contracts';
 import {
@@ -273,6 +274,61 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
         expect((await json<ApiError>(res)).error.message).toBe('Requires tenant owner.');
       }
       expect(await countRows(gw, 'group_mappings', t.tenant.id)).toBe(0);
+    });
+  });
+
+  describe('the provisioning log', () => {
+    it('lists the IdP’s requests newest first, by status class and resource; managers may read it, members not', async () => {
+      const t = await makeTenant(gw);
+      const owner = await signIn(gw, t.owner);
+      const { token } = await json<CreatedScimToken>(
+        await owner.fetch('/api/scim/tokens', { method: 'POST', json: { name: 'Entra' } }),
+      );
+      const scim = (method: string, path: string, body?: unknown) =>
+        fetch(`${gw.url}/scim/v2${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const ada = {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'ada@example.test',
+        active: true,
+      };
+      const created = await scim('POST', '/Users', ada);
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      gw.clock.advance(1_000); // newest first is by time; equal times fall back to the id
+      expect((await scim('POST', '/Users', ada)).status).toBe(409);
+      await gw.services.provisioningLog.flush();
+
+      const all = await json<ProvisioningLogPage>(await owner.fetch('/api/scim/provisioning-log'));
+      expect(all.items.map((e) => [e.method, e.status])).toEqual([
+        ['POST', 409],
+        ['POST', 201],
+      ]);
+      expect(all.items[1]).toMatchObject({ tokenName: 'Entra', path: '/scim/v2/Users', resourceId: id });
+      const failures = await json<ProvisioningLogPage>(
+        await owner.fetch('/api/scim/provisioning-log?status=4xx'),
+      );
+      expect(failures.items.map((e) => e.status)).toEqual([409]);
+      const mine = await json<ProvisioningLogPage>(
+        await owner.fetch(`/api/scim/provisioning-log?resourceId=${id}`),
+      );
+      expect(mine.items).toHaveLength(1);
+
+      const manager = await signIn(gw, await makeUser(gw, t, { tenantRole: 'manager' }));
+      expect((await manager.fetch('/api/scim/provisioning-log')).status).toBe(200);
+      const member = await signIn(gw, await makeUser(gw, t));
+      const denied = await member.fetch('/api/scim/provisioning-log');
+      expect(denied.status).toBe(403);
+      expect((await json<ApiError>(denied)).error.message).toBe('Requires tenant owner or manager.');
+      expect((await owner.fetch('/api/scim/provisioning-log?status=3xx')).status).toBe(400);
+      const other = await makeTenant(gw);
+      const theirs = await json<ProvisioningLogPage>(
+        await (await signIn(gw, other.owner)).fetch('/api/scim/provisioning-log'),
+      );
+      expect(theirs.items).toEqual([]);
     });
   });
 

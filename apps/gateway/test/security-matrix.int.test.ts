@@ -178,6 +178,7 @@ const OWNER_ONLY_TABLE: Endpoint[] = [
 
 const OBSERVER_TABLE: Endpoint[] = [
   { who: 'owner-or-manager', method: 'GET', path: () => '/api/scim/group-mappings', ok: 200 },
+  { who: 'owner-or-manager', method: 'GET', path: () => '/api/scim/provisioning-log', ok: 200 },
   { who: 'owner-or-manager', method: 'GET', path: () => '/api/sso/connections', ok: 200 },
   {
     who: 'owner-or-manager',

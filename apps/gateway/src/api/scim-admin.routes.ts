@@ -9,6 +9,8 @@ import {
   GroupMappingInput,
   GroupMappingList,
   GroupMappingView,
+  ProvisioningLogPage,
+  ProvisioningLogQuery,
   ScimTokenIdParams,
   ScimTokenList,
   type GroupMappingView as GroupMappingViewBody,
@@ -141,6 +143,39 @@ export function scimAdminRoutes({ services, config }: Pick<RouterDeps, 'services
       async ({ actor, params }) => {
         await services.groupMappings.remove(actor, params.mappingId);
         return undefined;
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/scim/provisioning-log',
+        tag: TAG,
+        summary:
+          'SCIM requests as the IdP sent them and how they ended, newest first; filter by status class, resource, time',
+        query: ProvisioningLogQuery,
+        response: ProvisioningLogPage,
+        action: 'provisioningLog:view',
+      },
+      async ({ actor, query }) => {
+        const page = await services.provisioningLog.list(actor, query);
+        return {
+          items: page.items.map((e) => ({
+            id: e.id,
+            occurredAt: e.occurredAt,
+            tokenId: e.tokenId,
+            tokenName: e.tokenName,
+            method: e.method,
+            path: e.path,
+            status: e.status,
+            durationMs: e.durationMs,
+            resourceType: e.resourceType,
+            resourceId: e.resourceId,
+            changes: e.changes,
+            error: e.error,
+            requestId: e.requestId,
+          })),
+          nextCursor: page.nextCursor,
+        };
       },
     ),
   ];
