@@ -48,7 +48,8 @@ export function seedSql(dialect: 'sqlite' | 'postgres', from: number, count: num
       cat,
     )} FROM generate_series(${from}, ${from + count - 1}) AS i`;
   }
-  const cat = (...parts: string[]) => `(${parts.join(' || ')})`;
+  // `||` binds tighter than `%` and `+` in SQLite: every operand gets its own parentheses
+  const cat = (...parts: string[]) => `(${parts.map((p) => `(${p})`).join(' || ')})`;
   return `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${from + count})
     INSERT INTO audit_events (${columns}) ${select(
       'i',

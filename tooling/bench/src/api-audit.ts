@@ -258,7 +258,7 @@ export async function runApiBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-api-'));
   let ok = true;
   try {
-    ok &&= await runDialect('SQLite', { BENCH_DB_URL: join(dir, 'bench.db') });
+    ok = (await runDialect('SQLite', { BENCH_DB_URL: join(dir, 'bench.db') })) && ok;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -266,10 +266,8 @@ export async function runApiBench(): Promise<void> {
     console.log('\n== PostgreSQL: skipped (GATEHOUSE_SKIP_POSTGRES=1)');
   } else {
     const url = process.env['DATABASE_URL_TEST'] || LOCAL_POSTGRES;
-    ok &&= await runDialect('PostgreSQL', {
-      BENCH_DB_URL: url,
-      BENCH_DB_SCHEMA: `bench_${Date.now().toString(36)}`,
-    });
+    const schema = `bench_${Date.now().toString(36)}`;
+    ok = (await runDialect('PostgreSQL', { BENCH_DB_URL: url, BENCH_DB_SCHEMA: schema })) && ok;
   }
   console.log(ok ? '\nall within budget' : '\nsome figures are over budget');
   if (!ok) process.exitCode = 1;
