@@ -26,7 +26,12 @@ const rule = (host: string, overrides: Partial<EgressRuleLike> = {}): EgressRule
 
 const anyRule: fc.Arbitrary<EgressRuleLike> = fc.record({
   effect,
-  host: fc.oneof(domain, domain.map((d) => `*.${d}`), ipv4, ipv4.map((ip) => `${ip}/16`)),
+  host: fc.oneof(
+    domain,
+    domain.map((d) => `*.${d}`),
+    ipv4,
+    ipv4.map((ip) => `${ip}/16`),
+  ),
   ports: fc.array(port, { maxLength: 2 }),
   schemes: fc.array(scheme, { maxLength: 1 }),
 });
@@ -175,7 +180,13 @@ describe('egress parsing', () => {
   it('normalises host patterns idempotently, or refuses them with InvalidInput', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string(), domain, domain.map((d) => `*.${d.toUpperCase()}.`), ipv4, fc.ipV6()),
+        fc.oneof(
+          fc.string(),
+          domain,
+          domain.map((d) => `*.${d.toUpperCase()}.`),
+          ipv4,
+          fc.ipV6(),
+        ),
         (text) => {
           let normal: string;
           try {
