@@ -12,7 +12,7 @@ export const TeamMemberParams = z.object({ teamId: z.uuid(), userId: z.uuid() })
 
 export const ListTeamsQuery = z.object({
   /** Case-insensitive substring of the team name. */
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().max(200).optional(),
   limit: PageLimit,
   cursor: Cursor.optional(),
 });

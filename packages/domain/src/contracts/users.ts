@@ -19,7 +19,7 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 
 export const ListUsersQuery = z.object({
   /** Case-insensitive substring of the email, given, family or display name. */
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().max(200).optional(),
   role: z.enum(TENANT_ROLES).optional(),
   status: z.enum(LISTED_USER_STATUSES).optional(),
   source: z.enum(USER_SOURCES).optional(),

@@ -96,12 +96,10 @@ export class StoryService {
     if (!space) return { items: [], nextCursor: null };
     authorizeIn(actor, space, 'story:read');
     const rows = await keyset(
-      em
-        .createQueryBuilder(Story, 's')
-        .where('s.tenantId = :tenantId AND s.teamId = :teamId', {
-          tenantId: actor.tenantId,
-          teamId: space.id,
-        }),
+      em.createQueryBuilder(Story, 's').where('s.tenantId = :tenantId AND s.teamId = :teamId', {
+        tenantId: actor.tenantId,
+        teamId: space.id,
+      }),
       ORDER,
       cursor,
       limit,
