@@ -220,6 +220,41 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
       expect(await tenantRoleOf(t, user.id)).toBe('manager');
     });
 
+    it('the same mapping twice is a 409', async () => {
+      const t = await makeTenant(gw);
+      const team = await makeTeam(gw, t);
+      const group = await makeGroup(gw, t, [await makeUser(gw, t)]);
+      const owner = await signIn(gw, t.owner);
+      const mapping = { groupId: group.id, target: 'team', teamId: team.id, teamRole: 'viewer' };
+      expect((await owner.fetch('/api/scim/group-mappings', { method: 'POST', json: mapping })).status).toBe(
+        201,
+      );
+      const again = await owner.fetch('/api/scim/group-mappings', { method: 'POST', json: mapping });
+      expect(again.status).toBe(409);
+      expect((await json<ApiError>(again)).error.code).toBe('group_mapping.exists');
+      expect(await countRows(gw, 'group_mappings', t.tenant.id)).toBe(1);
+    });
+
+    it('a mapping to a team that was deleted gives no one a place in it', async () => {
+      const t = await makeTenant(gw);
+      const team = await makeTeam(gw, t);
+      const user = await makeUser(gw, t);
+      const group = await makeGroup(gw, t, [user]);
+      const owner = await signIn(gw, t.owner);
+      await owner.fetch('/api/scim/group-mappings', {
+        method: 'POST',
+        json: { groupId: group.id, target: 'team', teamId: team.id, teamRole: 'viewer' },
+      });
+      await gw.services.teams.delete(system(t), team.id);
+      // re-applying the group's mappings (a new one for the same group) must not resurrect the place
+      await owner.fetch('/api/scim/group-mappings', {
+        method: 'POST',
+        json: { groupId: group.id, target: 'tenant_role', tenantRole: 'manager' },
+      });
+      expect(await teamRolesOf(t, user.id)).toEqual({});
+      expect(await tenantRoleOf(t, user.id)).toBe('manager');
+    });
+
     it('the case manager role can be mapped only while cases are on', async () => {
       const t = await makeTenant(gw);
       const team = await makeTeam(gw, t);

@@ -7,7 +7,7 @@ import {
 } from '../contracts/security.js';
 import { Group, GroupMapping, GroupMember, Team, TeamMembership, User } from '../entities/index.js';
 import { newId } from '../crypto.js';
-import { InvalidInput, NotFound } from '../errors.js';
+import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { TEAM_ROLES, type TeamRole, type TenantRole } from '../permissions/index.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { getTeam } from '../repositories/teams.repository.js';
@@ -176,6 +176,7 @@ export class GroupMappingService {
     return this.deps.db.transaction(async (tx) => {
       await lockTenant(tx, actor.tenantId);
       const { group, team } = await this.validate(tx, actor.tenantId, input);
+      await assertNotMapped(tx, actor.tenantId, input);
       const mapping = tx.create(GroupMapping, {
         id: newId(),
         tenantId: actor.tenantId,
@@ -296,6 +297,21 @@ export class GroupMappingService {
   }
 }
 
+/** The same mapping twice would list twice and change nothing; checked under the tenant lock. */
+async function assertNotMapped(
+  tx: EntityManager,
+  tenantId: string,
+  input: GroupMappingInputType,
+): Promise<void> {
+  const same = await tx.findOneBy(GroupMapping, {
+    tenantId,
+    groupId: input.groupId,
+    target: input.target,
+    ...(input.target === 'team' ? { teamId: input.teamId, teamRole: input.teamRole } : {}),
+  });
+  if (same) throw new Conflict('group_mapping.exists', 'This group already has this mapping.');
+}
+
 const mappingAudit = (m: MappingLike) => ({
   groupId: m.groupId,
   target: m.target,
@@ -344,7 +360,10 @@ function scopeSql(scope: UserScope, params: Params, tenantId: string): string {
   return ` AND gm.user_id IN (${scope.userIds.map((id) => params.add(id)).join(', ')})`;
 }
 
-/** (user, team, highest rank) for the team mappings, grouped in SQL. */
+/**
+ * (user, team, highest rank) for the team mappings, grouped in SQL. A mapping whose team has since
+ * been deleted gives nothing (the join), so no membership is ever made in a team that is gone.
+ */
 async function teamRoleRows(
   em: EntityManager,
   tenantId: string,
@@ -365,6 +384,7 @@ async function teamRoleRows(
     `WITH m (group_id, team_id, role_rank) AS (VALUES ${values})
      SELECT gm.user_id AS "userId", m.team_id AS "teamId", MAX(m.role_rank) AS "rank"
      FROM group_members gm JOIN m ON m.group_id = gm.group_id
+     JOIN teams t ON t.id = m.team_id AND t.tenant_id = gm.tenant_id AND t.kind = 'team'
      WHERE gm.tenant_id = ${tenant}${scopeSql(scope, params, tenantId)}
      GROUP BY gm.user_id, m.team_id`,
     params.values,
