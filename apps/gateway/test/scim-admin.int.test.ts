@@ -235,6 +235,20 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
       expect(await countRows(gw, 'group_mappings', t.tenant.id)).toBe(1);
     });
 
+    it('of the same mapping created concurrently, one is saved and the other is a 409', async () => {
+      const t = await makeTenant(gw);
+      const team = await makeTeam(gw, t);
+      const group = await makeGroup(gw, t, [await makeUser(gw, t), await makeUser(gw, t)]);
+      const owner = await signIn(gw, t.owner);
+      const mapping = { groupId: group.id, target: 'team', teamId: team.id, teamRole: 'editor' };
+      const results = await Promise.all(
+        [1, 2, 3].map(() => owner.fetch('/api/scim/group-mappings', { method: 'POST', json: mapping })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+      expect(await countRows(gw, 'group_mappings', t.tenant.id)).toBe(1);
+      expect(await auditOf(gw, t.tenant.id, 'user.mapped_roles_changed')).toHaveLength(2);
+    });
+
     it('a mapping to a team that was deleted gives no one a place in it', async () => {
       const t = await makeTenant(gw);
       const team = await makeTeam(gw, t);
