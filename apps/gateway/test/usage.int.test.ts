@@ -284,6 +284,12 @@ describe.each(DATABASES)('usage and egress API on $name', (target) => {
       expect(await countRows(gw, 'egress_rules', t.tenant.id)).toBe(0);
       const badUrl = await owner.fetch('/api/egress/check', { method: 'POST', json: { url: 'not a url' } });
       expect(badUrl.status).toBe(400);
+      const oversized = await owner.fetch('/api/egress/rules', {
+        method: 'PUT',
+        json: { rules: [{ effect: 'deny', host: 'a.example', description: 'x'.repeat(2 * 1024 * 1024) }] },
+      });
+      expect(oversized.status).toBe(413);
+      expect(await countRows(gw, 'egress_rules', t.tenant.id)).toBe(0);
 
       const manager = await signIn(gw, await makeUser(gw, t, { tenantRole: 'manager' }));
       expect(
