@@ -1,5 +1,11 @@
 import { can, type Action } from '@gatehouse/domain/permissions';
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import {
+  createRouter,
+  createWebHistory,
+  type RouteRecordRaw,
+  type Router,
+  type RouterHistory,
+} from 'vue-router';
 import { useSessionStore } from './features/auth/session.store';
 
 declare module 'vue-router' {
@@ -175,30 +181,35 @@ export const routes: RouteRecordRaw[] = [
   },
 ];
 
-export const router = createRouter({
-  history: createWebHistory(import.meta.env.BASE_URL),
-  routes,
-  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
-});
+export function createAppRouter(history: RouterHistory): Router {
+  const router = createRouter({
+    history,
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  });
 
-// Route guard (STYLE §4): signed-out visitors go to sign-in and come back; a route whose action the
-// actor may not take shows the Forbidden page instead of a page full of 403s. The server still decides.
-router.beforeEach(async (to) => {
-  const session = useSessionStore();
-  await session.ensureLoaded();
-  if (to.meta.public || session.status === 'error') return true;
-  if (!session.actor) {
-    return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
-  }
-  const action = to.matched.map((record) => record.meta.action).findLast(Boolean);
-  if (action && !can(session.actor, action)) {
-    return { name: 'forbidden', query: { from: to.fullPath } };
-  }
-  return true;
-});
+  // Route guard (STYLE §4): signed-out visitors go to sign-in and come back; a route whose action the
+  // actor may not take shows the Forbidden page instead of a page full of 403s. The server still decides.
+  router.beforeEach(async (to) => {
+    const session = useSessionStore();
+    await session.ensureLoaded();
+    if (to.meta.public || session.status === 'error') return true;
+    if (!session.actor) {
+      return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    }
+    const action = to.matched.map((record) => record.meta.action).findLast(Boolean);
+    if (action && !can(session.actor, action)) {
+      return { name: 'forbidden', query: { from: to.fullPath } };
+    }
+    return true;
+  });
 
-// A page title per route tells screen-reader users that a client-side navigation happened (WCAG 2.4.2).
-router.afterEach((to) => {
-  const title = to.matched.map((record) => record.meta.title).findLast(Boolean) ?? to.meta.title;
-  document.title = title ? `${title} · Gatehouse` : 'Gatehouse';
-});
+  // A page title per route tells screen-reader users that a client-side navigation happened (WCAG 2.4.2).
+  router.afterEach((to) => {
+    const title = to.matched.map((record) => record.meta.title).findLast(Boolean) ?? to.meta.title;
+    document.title = title ? `${title} · Gatehouse` : 'Gatehouse';
+  });
+  return router;
+}
+
+export const router = createAppRouter(createWebHistory(import.meta.env.BASE_URL));

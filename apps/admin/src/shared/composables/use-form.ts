@@ -75,8 +75,9 @@ export function useForm<Values extends object, Out>(schema: ParseSchema<Out>, in
     return errors.value[path] ?? null;
   }
 
-  function reset(): void {
-    Object.assign(values, initial());
+  /** Back to the initial values (or some of them kept), with no errors showing. */
+  function reset(keep: Partial<Values> = {}): void {
+    Object.assign(values, initial(), keep);
     errors.value = {};
     formError.value = null;
     attempted.value = false;
