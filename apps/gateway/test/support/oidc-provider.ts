@@ -77,6 +77,8 @@ export async function startOidcProvider(opts: { clients: IdpClient[] }): Promise
       profile: ['name', 'given_name', 'family_name', 'oid'],
     },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    // explicit lifetimes (the defaults print a notice each)
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     async findAccount(_ctx: unknown, id: string) {
       return { accountId: id, claims: async () => ({ sub: id, ...(accounts.get(id) ?? {}) }) };
     },
