@@ -22,6 +22,8 @@ import {
 @Index('uq_users_tenant_user_name', ['tenantId', 'userNameKey'], { unique: true })
 // Sign-in and invitation lookups by email; one account per email per tenant.
 @Index('uq_users_tenant_email', ['tenantId', 'emailKey'], { unique: true })
+// Email sign-in starts from an address alone and finds its accounts in every tenant.
+@Index('idx_users_email_key', ['emailKey'])
 // SCIM `externalId eq "…"` and linking SSO subjects to provisioned users.
 @Index('uq_users_tenant_external_id', ['tenantId', 'externalId'], { unique: true })
 // Admin user list ordered by creation with keyset paging.

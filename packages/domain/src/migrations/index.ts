@@ -3,10 +3,12 @@ import { Init1795622177939 as sqliteInit1795622177939 } from './sqlite/179562217
 import { AddSignInProvisioningAndDelivery1795622438285 as sqliteAddSignInProvisioningAndDelivery1795622438285 } from './sqlite/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as sqliteAddAuditFilterAndDeliveryIndexes1795623460586 } from './sqlite/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
 import { AddUsersLastSignInIndex1795623712066 as sqliteAddUsersLastSignInIndex1795623712066 } from './sqlite/1795623712066-AddUsersLastSignInIndex.js';
+import { AddUsersEmailKeyIndex1795626107953 as sqliteAddUsersEmailKeyIndex1795626107953 } from './sqlite/1795626107953-AddUsersEmailKeyIndex.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
 import { AddUsersLastSignInIndex1795623712066 as postgresAddUsersLastSignInIndex1795623712066 } from './postgres/1795623712066-AddUsersLastSignInIndex.js';
+import { AddUsersEmailKeyIndex1795626107953 as postgresAddUsersEmailKeyIndex1795626107953 } from './postgres/1795626107953-AddUsersEmailKeyIndex.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -16,11 +18,13 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteAddSignInProvisioningAndDelivery1795622438285,
     sqliteAddAuditFilterAndDeliveryIndexes1795623460586,
     sqliteAddUsersLastSignInIndex1795623712066,
+    sqliteAddUsersEmailKeyIndex1795626107953,
   ],
   postgres: [
     postgresInit1795622177939,
     postgresAddSignInProvisioningAndDelivery1795622438285,
     postgresAddAuditFilterAndDeliveryIndexes1795623460586,
     postgresAddUsersLastSignInIndex1795623712066,
+    postgresAddUsersEmailKeyIndex1795626107953,
   ],
 };
