@@ -64,16 +64,15 @@ export async function storyUsage(
 ): Promise<Map<string, { used: number; limit: number | null; updatedAt: Date | null }>> {
   const usage = new Map<string, { used: number; limit: number | null; updatedAt: Date | null }>();
   if (teamIds.length === 0) return usage;
-  const [counts, allocations] = await Promise.all([
-    em
-      .createQueryBuilder(Story, 's')
-      .select('s.teamId', 'teamId')
-      .addSelect('COUNT(*)', 'n')
-      .where('s.tenantId = :tenantId AND s.teamId IN (:...teamIds)', { tenantId, teamIds })
-      .groupBy('s.teamId')
-      .getRawMany<{ teamId: string; n: string | number }>(),
-    em.find(TeamAllocation, { where: { tenantId, teamId: In(teamIds) } }),
-  ]);
+  // one after the other: inside a transaction both would share one connection
+  const counts = await em
+    .createQueryBuilder(Story, 's')
+    .select('s.teamId', 'teamId')
+    .addSelect('COUNT(*)', 'n')
+    .where('s.tenantId = :tenantId AND s.teamId IN (:...teamIds)', { tenantId, teamIds })
+    .groupBy('s.teamId')
+    .getRawMany<{ teamId: string; n: string | number }>();
+  const allocations = await em.find(TeamAllocation, { where: { tenantId, teamId: In(teamIds) } });
   const used = new Map(counts.map((c) => [c.teamId, Number(c.n)]));
   const limits = new Map(allocations.map((a) => [a.teamId, a]));
   for (const teamId of teamIds) {
