@@ -182,6 +182,12 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       ],
       ['an unknown endpoint', (tn) => tn.request('GET', '/Widgets'), 404, undefined],
       [
+        'an id that is not valid percent-encoding',
+        (tn) => tn.request('GET', '/Users/%E0%A4%A'),
+        404,
+        undefined,
+      ],
+      [
         'a duplicate userName in another case',
         (tn) => tn.request('POST', '/Users', { body: { userName: 'TAKEN@x.test' } }),
         409,

@@ -283,7 +283,10 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
         }
         return n;
       };
-      expect(await statements(4)).toBe(await statements(1));
+      await statements(1); // the tenant's total is then known for a moment (ListTotals)
+      const four = await statements(4);
+      expect(four).toBe(await statements(1));
+      expect(four).toBeLessThanOrEqual(3);
     });
   });
 

@@ -86,7 +86,7 @@ export class ScimHandler {
     if (rest.length > 0) throw noRoute(req);
     const route = this.route(head.toLowerCase(), id, method);
     if (!route) throw noRoute(req);
-    return route(req, id === undefined ? undefined : decodeURIComponent(id));
+    return route(req, id === undefined ? undefined : decodeId(id, req));
   }
 
   /** Resource endpoints match case-insensitively (`/users` as well as `/Users`). */
@@ -459,6 +459,15 @@ export class ScimHandler {
 }
 
 // ---- Helpers -----------------------------------------------------------------------------------
+
+/** A path segment's id; a malformed percent-encoding names no resource (404, not a 500). */
+function decodeId(segment: string, req: ScimRequest): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw noRoute(req);
+  }
+}
 
 function noRoute(req: ScimRequest): NotFound {
   return new NotFound('route.not_found', `No SCIM endpoint answers ${req.method.toUpperCase()} ${req.path}.`);

@@ -28,7 +28,9 @@ import {
   listGroups,
   listUsers,
   membersOf,
+  ListTotals,
   PageCursors,
+  type ListCaches,
   type ListQuery,
   type MemberRef,
   type Page,
@@ -67,7 +69,7 @@ export interface Provisioned<T> {
 const SAMPLE = 50;
 
 export class ProvisioningService {
-  private readonly cursors = new PageCursors();
+  private readonly lists: ListCaches = { cursors: new PageCursors(), totals: new ListTotals() };
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -82,7 +84,7 @@ export class ProvisioningService {
 
   async listUsers(actor: ActorContext, query: ListQuery): Promise<Page<User>> {
     authorize(actor, 'user:provision');
-    return listUsers(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query, this.cursors);
+    return listUsers(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query, this.lists);
   }
 
   /** The groups of each user (RFC 7643 `groups`, returned on request), in one query. */
@@ -95,7 +97,7 @@ export class ProvisioningService {
   async createUser(actor: ActorContext, resource: Json, body: unknown): Promise<Provisioned<User>> {
     authorize(actor, 'user:provision');
     const { doc, columns } = userColumns(resource);
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const now = this.deps.clock.now();
       const user = tx.create(User, {
         id: newId(),
@@ -137,7 +139,7 @@ export class ProvisioningService {
     ifMatch?: IfMatch,
   ): Promise<Provisioned<User>> {
     authorize(actor, 'user:provision');
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const user = await this.lockLiveUser(tx, actor, id, ifMatch);
       // An absent `active` keeps the account as it is: only an explicit false deprovisions.
       const next = 'active' in resource ? resource : { ...resource, active: user.active };
@@ -154,7 +156,7 @@ export class ProvisioningService {
     ifMatch?: IfMatch,
   ): Promise<Provisioned<User>> {
     authorize(actor, 'user:provision');
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const user = await this.lockLiveUser(tx, actor, id, ifMatch);
       const next = applyPatch(userDoc(user), ops, { type: RESOURCE_TYPES.User, id: user.id });
       return this.saveUser(tx, actor, user, next, body);
@@ -168,7 +170,7 @@ export class ProvisioningService {
    */
   async deleteUser(actor: ActorContext, id: string, ifMatch?: IfMatch): Promise<Provisioned<null>> {
     authorize(actor, 'user:provision');
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const user = await this.lockLiveUser(tx, actor, id, ifMatch);
       const now = this.deps.clock.now();
       const lastOwner = await this.isLastOwner(tx, user);
@@ -213,6 +215,13 @@ export class ProvisioningService {
         deprovisioned: { sessionsRevoked },
       };
     });
+  }
+
+  /** One transaction; once it commits, this replica's cached totals of the tenant are stale. */
+  private async write<T>(actor: ActorContext, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.deps.db.transaction(work);
+    this.lists.totals.forget(actor.tenantId);
+    return result;
   }
 
   private async lockLiveUser(
@@ -319,7 +328,7 @@ export class ProvisioningService {
 
   async listGroups(actor: ActorContext, query: ListQuery): Promise<Page<Group>> {
     authorize(actor, 'group:provision');
-    return listGroups(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query);
+    return listGroups(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query, this.lists);
   }
 
   /** Members of each group (only when a response asks for them), in one query. */
@@ -337,7 +346,7 @@ export class ProvisioningService {
   ): Promise<Provisioned<Group>> {
     authorize(actor, 'group:provision');
     const columns = groupColumns(resource);
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const now = this.deps.clock.now();
       const group = tx.create(Group, {
         id: newId(),
@@ -375,7 +384,7 @@ export class ProvisioningService {
   ): Promise<Provisioned<Group>> {
     authorize(actor, 'group:provision');
     const columns = groupColumns(resource);
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const group = await this.lockGroup(tx, actor, id, ifMatch);
       return this.saveGroup(
         tx,
@@ -400,7 +409,7 @@ export class ProvisioningService {
     const memberOps = ops.filter((o) => o.path.path.attr === 'members' && o.path.path.uri === undefined);
     const attrOps = ops.filter((o) => !memberOps.includes(o));
     const plan = planMembers(memberOps);
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const group = await this.lockGroup(tx, actor, id, ifMatch);
       const doc = applyPatch(groupDoc(group), attrOps, { type: RESOURCE_TYPES.Group, id: group.id });
       return this.saveGroup(tx, actor, group, groupColumns(doc), plan, body);
@@ -410,7 +419,7 @@ export class ProvisioningService {
   /** DELETE /Groups/:id; the grants its mappings gave are revoked in the same transaction. */
   async deleteGroup(actor: ActorContext, id: string, ifMatch?: IfMatch): Promise<Provisioned<null>> {
     authorize(actor, 'group:provision');
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(actor, async (tx) => {
       const group = await this.lockGroup(tx, actor, id, ifMatch);
       const mappings = await tx.find(GroupMapping, {
         where: { tenantId: actor.tenantId, groupId: group.id },

@@ -14,6 +14,19 @@ export const SCIM_TOKEN_PREFIX = 'ghs_';
 
 /** How stale a token's `lastUsedAt` may get: the admin list shows minutes, not requests. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * How long a replica trusts a token it has just resolved. An IdP sends bursts of requests with one
+ * token; a second of trust saves a query on almost every one. Revoking on this replica takes effect
+ * at once, on other replicas within this time.
+ */
+const RESOLVED_TOKEN_TTL_MS = 1_000;
+const RESOLVED_TOKEN_CACHE_SIZE = 1_000;
+
+interface ResolvedToken {
+  principal: ScimPrincipal;
+  lastUsedAt: number;
+  trustedUntil: number;
+}
 
 export interface ScimPrincipal {
   tenantId: string;
@@ -23,6 +36,8 @@ export interface ScimPrincipal {
 
 /** Named SCIM bearer tokens: several per tenant, stored hashed, shown once, revocable. */
 export class ScimTokenService {
+  private readonly resolved = new Map<string, ResolvedToken>();
+
   constructor(private readonly deps: ServiceDeps) {}
 
   async create(
@@ -71,6 +86,7 @@ export class ScimTokenService {
       });
       if (!record) throw new NotFound('scim_token.not_found', 'No such SCIM token.');
       await tx.update(ScimToken, { id: record.id }, { revokedAt: this.deps.clock.now() });
+      this.resolved.delete(record.tokenHash);
       await this.deps.audit.record(tx, actor, {
         action: 'scim_token.revoked',
         targetType: 'scim_token',
@@ -86,15 +102,37 @@ export class ScimTokenService {
    */
   async authenticate(token: string): Promise<ScimPrincipal | null> {
     const hash = sha256Hex(token);
+    const cached = this.resolved.get(hash);
+    if (cached && cached.trustedUntil > performance.now()) {
+      await this.touch(cached);
+      return cached.principal;
+    }
     const record = await this.deps.db.manager.findOne(ScimToken, {
       select: { id: true, tenantId: true, name: true, tokenHash: true, lastUsedAt: true },
       where: { tokenHash: hash, revokedAt: IsNull() },
     });
-    if (!record || !constantTimeEqual(record.tokenHash, hash)) return null;
-    const now = this.deps.clock.now();
-    if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await this.deps.db.transaction((tx) => tx.update(ScimToken, { id: record.id }, { lastUsedAt: now }));
+    if (!record || !constantTimeEqual(record.tokenHash, hash)) {
+      this.resolved.delete(hash);
+      return null;
     }
-    return { tenantId: record.tenantId, tokenId: record.id, label: record.name };
+    const entry: ResolvedToken = {
+      principal: { tenantId: record.tenantId, tokenId: record.id, label: record.name },
+      lastUsedAt: record.lastUsedAt?.getTime() ?? 0,
+      trustedUntil: performance.now() + RESOLVED_TOKEN_TTL_MS,
+    };
+    if (this.resolved.size >= RESOLVED_TOKEN_CACHE_SIZE) this.resolved.clear();
+    this.resolved.set(hash, entry);
+    await this.touch(entry);
+    return entry.principal;
+  }
+
+  /** Records last use at most once a minute per token. */
+  private async touch(entry: ResolvedToken): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now.getTime() - entry.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
+    entry.lastUsedAt = now.getTime();
+    await this.deps.db.transaction((tx) =>
+      tx.update(ScimToken, { id: entry.principal.tokenId }, { lastUsedAt: now }),
+    );
   }
 }

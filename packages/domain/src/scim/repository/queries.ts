@@ -72,6 +72,53 @@ export class PageCursors {
   }
 }
 
+/**
+ * Totals of broad listings, per tenant, for a moment: an IdP walking 1,000 pages of 100 users would
+ * otherwise count the whole tenant 1,000 times. This replica's SCIM writes clear a tenant's totals;
+ * changes made elsewhere show within `ttlMs` (RFC 7644 §3.4.2.4 does not promise a frozen total
+ * while resources change).
+ */
+export class ListTotals {
+  private readonly byTenant = new Map<string, Map<string, { total: number; until: number }>>();
+  constructor(private readonly ttlMs = 2_000) {}
+
+  get(tenantId: string, key: string): number | undefined {
+    const hit = this.byTenant.get(tenantId)?.get(key);
+    return hit && hit.until > performance.now() ? hit.total : undefined;
+  }
+
+  set(tenantId: string, key: string, total: number): void {
+    if (this.byTenant.size > 1_000) this.byTenant.clear();
+    const totals = this.byTenant.get(tenantId) ?? new Map<string, { total: number; until: number }>();
+    if (totals.size > 100) totals.clear();
+    totals.set(key, { total, until: performance.now() + this.ttlMs });
+    this.byTenant.set(tenantId, totals);
+  }
+
+  forget(tenantId: string): void {
+    this.byTenant.delete(tenantId);
+  }
+}
+
+/** Caches for the listings: where walked pages continue, and recent totals. */
+export interface ListCaches {
+  cursors: PageCursors;
+  totals: ListTotals;
+}
+
+async function cachedCount<T extends object>(
+  caches: ListCaches,
+  tenantId: string,
+  key: string,
+  qb: () => SelectQueryBuilder<T>,
+): Promise<number> {
+  const known = caches.totals.get(tenantId, key);
+  if (known !== undefined) return known;
+  const total = await countOf(qb());
+  caches.totals.set(tenantId, key, total);
+  return total;
+}
+
 function withFilter<T extends object>(
   qb: SelectQueryBuilder<T>,
   q: ListQuery,
@@ -88,12 +135,53 @@ async function countOf<T extends object>(qb: SelectQueryBuilder<T>): Promise<num
   return Number(row?.n ?? 0);
 }
 
+/** Attributes whose `eq` finds at most a handful of rows through a unique (or near-unique) index. */
+const SELECTIVE = new Set(['id', 'username', 'externalid', 'displayname']);
+const CORE = 'urn:ietf:params:scim:schemas:core:';
+
+/**
+ * Whether the filter pins the result to a few rows by an indexed equality (IdPs' lookups:
+ * `userName eq`, `externalId eq`, `displayName eq`, Entra's work email): then one statement returns
+ * the page and, through a window, the total. Broad filters keep a separate count, which never has
+ * to carry whole rows.
+ */
+export function isSelective(f: Filter): boolean {
+  if (f.type === 'and') return isSelective(f.left) || isSelective(f.right);
+  if (f.type === 'valuePath') {
+    return (
+      f.path.attr.toLowerCase() === 'emails' && f.then?.op === 'eq' && f.then.sub.toLowerCase() === 'value'
+    );
+  }
+  if (f.type !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string' || f.path.sub !== undefined)
+    return false;
+  const core = f.path.uri === undefined || f.path.uri.toLowerCase().startsWith(CORE);
+  return core && SELECTIVE.has(f.path.attr.toLowerCase());
+}
+
+/** The page and the total in one statement (`COUNT(*) OVER ()`), for selective filters. */
+async function pageWithTotal<T extends object>(
+  page: SelectQueryBuilder<T>,
+  q: ListQuery,
+  recount: () => Promise<number>,
+): Promise<Page<T>> {
+  const { raw, entities } = await page
+    .addSelect('COUNT(*) OVER ()', 'scim_total')
+    .getRawAndEntities<{ scim_total: number | string }>();
+  if (entities.length > 0) return { total: Number(raw[0]?.scim_total ?? entities.length), rows: entities };
+  // No row on this page: the total is 0 on the first page, unknown past it.
+  return { total: q.startIndex === 1 ? 0 : await recount(), rows: [] };
+}
+
+function unsortable(path: AttrPath | undefined): Error {
+  return scimInvalid('invalidValue', `Sorting by "${printAttrPath(path ?? { attr: '' })}" is not supported.`);
+}
+
 export async function listUsers(
   em: EntityManager,
   dialect: Dialect,
   tenantId: string,
   q: ListQuery,
-  cursors: PageCursors,
+  caches: ListCaches,
 ): Promise<Page<User>> {
   const compile = (f: Filter, p: Params) =>
     compileFilter(f, userScope('u', dialect), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
@@ -105,25 +193,37 @@ export async function listUsers(
       q,
       compile,
     );
-  const total = await countOf(base());
-  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
   const dir = q.descending ? 'DESC' : 'ASC';
-  const page = base().select(userSelection('u')).limit(q.count);
-  if (q.sortBy) {
-    const column = userSortColumn('u', q.sortBy);
-    if (!column)
-      throw scimInvalid('invalidValue', `Sorting by "${printAttrPath(q.sortBy)}" is not supported.`);
-    // Unassigned values sort last either way (SQLite and PostgreSQL disagree by default).
-    page
-      .orderBy(column, dir, 'NULLS LAST')
-      .addOrderBy('u.id', dir)
-      .offset(q.startIndex - 1);
-    return { total, rows: await page.getMany() };
+  const column = q.sortBy ? userSortColumn('u', q.sortBy) : 'u.user_name_key';
+  if (!column) throw unsortable(q.sortBy);
+  // Unassigned values sort last either way (SQLite and PostgreSQL disagree by default).
+  const sorted = () =>
+    base().select(userSelection('u')).orderBy(column, dir, 'NULLS LAST').addOrderBy('u.id', dir);
+  if (q.filter && q.count > 0 && isSelective(q.filter)) {
+    return pageWithTotal(
+      sorted()
+        .offset(q.startIndex - 1)
+        .limit(q.count),
+      q,
+      () => countOf(base()),
+    );
   }
+  const filterKey = q.filter ? printFilter(q.filter) : '';
+  const total = await cachedCount(caches, tenantId, `User\u0000${filterKey}`, base);
+  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
+  if (q.sortBy)
+    return {
+      total,
+      rows: await sorted()
+        .offset(q.startIndex - 1)
+        .limit(q.count)
+        .getMany(),
+    };
   // The default order is the unique userName key: seekable (PageCursors) and served by its index.
-  const cursorKey = `${tenantId}\u0000${q.filter ? printFilter(q.filter) : ''}\u0000${dir}`;
+  const { cursors } = caches;
+  const cursorKey = `${tenantId}\u0000${filterKey}\u0000${dir}`;
   const after = q.startIndex > 1 ? cursors.get(`${cursorKey}\u0000${q.startIndex}`) : undefined;
-  page.orderBy('u.user_name_key', dir);
+  const page = base().select(userSelection('u')).orderBy('u.user_name_key', dir).limit(q.count);
   if (after !== undefined) page.andWhere(`u.user_name_key ${q.descending ? '<' : '>'} :after`, { after });
   else page.offset(q.startIndex - 1);
   const rows = await page.getMany();
@@ -134,42 +234,48 @@ export async function listUsers(
   return { total, rows };
 }
 
+const GROUP_FIELDS = [
+  'id',
+  'tenantId',
+  'displayName',
+  'displayNameKey',
+  'externalId',
+  'version',
+  'createdAt',
+  'updatedAt',
+];
+
 export async function listGroups(
   em: EntityManager,
   dialect: Dialect,
   tenantId: string,
   q: ListQuery,
+  caches: ListCaches,
 ): Promise<Page<Group>> {
   const compile = (f: Filter, p: Params) =>
     compileFilter(f, groupScope('g'), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
   const base = () =>
     withFilter(em.createQueryBuilder(Group, 'g').where('g.tenant_id = :tenantId', { tenantId }), q, compile);
-  const total = await countOf(base());
-  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
   const dir = q.descending ? 'DESC' : 'ASC';
   const column = q.sortBy ? groupSortColumn('g', q.sortBy) : 'g.display_name_key';
-  if (!column)
-    throw scimInvalid(
-      'invalidValue',
-      `Sorting by "${printAttrPath(q.sortBy ?? { attr: '' })}" is not supported.`,
-    );
-  const rows = await base()
-    .select([
-      'g.id',
-      'g.tenantId',
-      'g.displayName',
-      'g.displayNameKey',
-      'g.externalId',
-      'g.version',
-      'g.createdAt',
-      'g.updatedAt',
-    ])
-    .orderBy(column, dir, 'NULLS LAST')
-    .addOrderBy('g.id', dir)
-    .offset(q.startIndex - 1)
-    .limit(q.count)
-    .getMany();
-  return { total, rows };
+  if (!column) throw unsortable(q.sortBy);
+  const page = () =>
+    base()
+      .select(GROUP_FIELDS.map((f) => `g.${f}`))
+      .orderBy(column, dir, 'NULLS LAST')
+      .addOrderBy('g.id', dir)
+      .offset(q.startIndex - 1)
+      .limit(q.count);
+  if (q.filter && q.count > 0 && isSelective(q.filter))
+    return pageWithTotal(page(), q, () => countOf(base()));
+  const total = await cachedCount(
+    caches,
+    tenantId,
+    `Group\u0000${q.filter ? printFilter(q.filter) : ''}`,
+    base,
+  );
+  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
+  return { total, rows: await page().getMany() };
 }
 
 export interface MemberRef {
