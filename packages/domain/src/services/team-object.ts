@@ -89,21 +89,53 @@ export function keyset<T extends ObjectLiteral>(
   const op = order.direction === 'ASC' ? '>' : '<';
   if (cursor !== undefined) {
     const after = decodeCursor(order, cursor);
-    if (after.k === null) {
-      query.andWhere(`${order.key} IS NULL AND ${order.id} ${op} :keysetId`, { keysetId: after.id });
-    } else {
-      const afterKey = order.keyType === 'date' ? new Date(after.k) : after.k;
-      const nullsAfter = order.nullable ? ` OR ${order.key} IS NULL` : '';
-      query.andWhere(
-        `(${order.key} ${op} :keysetKey OR (${order.key} = :keysetKey AND ${order.id} ${op} :keysetId)${nullsAfter})`,
-        { keysetKey: afterKey, keysetId: after.id },
-      );
-    }
+    query.andWhere(
+      `(${order.key} ${op} :keysetKey OR (${order.key} = :keysetKey AND ${order.id} ${op} :keysetId))`,
+      {
+        keysetKey: keyValue(order, after.k),
+        keysetId: after.id,
+      },
+    );
   }
   return query
-    .orderBy(order.key, order.direction, order.nullable ? 'NULLS LAST' : undefined)
+    .orderBy(order.key, order.direction)
     .addOrderBy(order.id, order.direction)
     .limit(limit + 1);
+}
+
+/**
+ * The keyset over a nullable key, nulls last in either direction, as two index-ordered scans: the
+ * rows with a key, then — when the page is not full yet — those without one, by id. A single
+ * `ORDER BY … DESC NULLS LAST` cannot walk a plain index backwards on PostgreSQL and sorts instead.
+ * Returns up to `limit + 1` rows, like `keyset`.
+ */
+export async function nullableKeysetRows<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  order: KeysetOrder,
+  cursor: string | undefined,
+  limit: number,
+): Promise<T[]> {
+  const op = order.direction === 'ASC' ? '>' : '<';
+  const after = cursor === undefined ? undefined : decodeCursor(order, cursor);
+  const rows: T[] = [];
+  if (after?.k !== null) {
+    const withKey = keyset(query.clone().andWhere(`${order.key} IS NOT NULL`), order, cursor, limit);
+    rows.push(...(await withKey.getMany()));
+    if (rows.length > limit) return rows;
+  }
+  const withoutKey = query.clone().andWhere(`${order.key} IS NULL`);
+  if (after?.k === null) withoutKey.andWhere(`${order.id} ${op} :keysetId`, { keysetId: after.id });
+  rows.push(
+    ...(await withoutKey
+      .orderBy(order.id, order.direction)
+      .limit(limit + 1 - rows.length)
+      .getMany()),
+  );
+  return rows;
+}
+
+function keyValue(order: KeysetOrder, k: string | null): Date | string | null {
+  return order.keyType === 'date' && k !== null ? new Date(k) : k;
 }
 
 /** Cuts the extra row off and makes the cursor of the last row kept. */

@@ -21,7 +21,15 @@ import { openInvitation } from './invitations.js';
 import type { Mailer, MailService } from './mail.service.js';
 import { parseInput } from './parse.js';
 import { effectiveTenantRole, highestTeamRole } from './roles.js';
-import { definedFields, keyset, likePattern, toPage, type KeysetOrder, type Page } from './team-object.js';
+import {
+  definedFields,
+  keyset,
+  likePattern,
+  nullableKeysetRows,
+  toPage,
+  type KeysetOrder,
+  type Page,
+} from './team-object.js';
 import type { UserAccessService } from './user-access.service.js';
 import { userStatus, type UserService } from './user.service.js';
 
@@ -114,12 +122,10 @@ export class UserDirectoryService {
     const em = this.deps.db.manager;
     if (query.teamId) await getTeam(em, actor.tenantId, query.teamId);
     const order = userOrder(query.sort, query.order);
-    const rows = await keyset(
-      filtered(em, actor.tenantId, query),
-      order,
-      query.cursor,
-      query.limit,
-    ).getMany();
+    const base = filtered(em, actor.tenantId, query);
+    const rows = order.nullable
+      ? await nullableKeysetRows(base, order, query.cursor, query.limit)
+      : await keyset(base, order, query.cursor, query.limit).getMany();
     const invitations = await this.openInvitations(em, actor.tenantId, rows);
     const now = this.deps.clock.now();
     return toPage(
