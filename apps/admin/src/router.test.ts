@@ -18,7 +18,8 @@ async function visit(path: string, me: ReturnType<typeof meAs> | null) {
   return router.currentRoute.value;
 }
 
-describe('route guards', () => {
+// Each navigation loads the page's lazy chunk, as in the browser; cold imports can take seconds under load.
+describe('route guards', { timeout: 30_000 }, () => {
   it('sends a signed-out visitor to sign-in and remembers where they were going', async () => {
     const to = await visit('/users?role=manager', null);
     expect(to.name).toBe('sign-in');

@@ -13,7 +13,7 @@ const render = (props: Partial<InstanceType<typeof DataView>['$props']>) =>
       ...props,
     },
     slots: {
-      default: '<table><tr><td>Platform</td></tr></table>',
+      default: '<table><tbody><tr><td>Platform</td></tr></tbody></table>',
       empty: '<button type="button">Create team</button>',
     },
   });
