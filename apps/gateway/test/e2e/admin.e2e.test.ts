@@ -221,6 +221,32 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
   );
 
   it(
+    'the invited user accepts by the emailed link and, as a member, sees only what applies to them',
+    async () => {
+      const browser = await launchBrowser();
+      try {
+        const { page } = browser;
+        await page.goto(await mailedLink(invitee, '/accept-invitation'));
+        await page.getByRole('button', { name: 'Accept invitation' }).click();
+        await heading(page, 'Home').waitFor();
+        await page.getByRole('heading', { name: 'Your teams' }).waitFor();
+        await page.getByRole('link', { name: 'Platform' }).waitFor();
+        const links = await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link')
+          .allTextContents();
+        expect(links.map((l) => l.trim())).toEqual(['Home', 'Teams']);
+        await page.goto(`${gw.url}/users`);
+        await heading(page, 'You don’t have access to this page').waitFor();
+        await shot(page, '18-member-home');
+      } finally {
+        await browser.close();
+      }
+    },
+    STEP,
+  );
+
+  it(
     "the owner sets the team's story allocation",
     async () => {
       const { page } = owner;
@@ -336,6 +362,12 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
       await page.getByLabel('Action', { exact: true }).fill('');
       await page.getByRole('button', { name: 'Verify chain' }).click();
       await page.getByText('Chain intact.').waitFor();
+      // A long export shows its progress, then saves the streamed file.
+      await page.getByLabel('Export format').selectOption('ndjson');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export log' }).click();
+      expect((await download).suggestedFilename()).toMatch(/^audit-log-\d{4}-\d{2}-\d{2}\.ndjson$/);
+      await page.getByText(/Export complete: \d+ lines/).waitFor();
       await shot(page, '11-audit-log');
     },
     STEP,
