@@ -75,7 +75,7 @@ function multi(
   });
 }
 
-export const USER_SCHEMA: SchemaDef = {
+const USER_SCHEMA: SchemaDef = {
   id: CORE_USER,
   name: 'User',
   description: 'User Account',
@@ -199,7 +199,7 @@ export const USER_SCHEMA: SchemaDef = {
   ],
 };
 
-export const ENTERPRISE_USER_SCHEMA: SchemaDef = {
+const ENTERPRISE_USER_SCHEMA: SchemaDef = {
   id: ENTERPRISE_USER,
   name: 'EnterpriseUser',
   description: 'Enterprise User',
@@ -221,7 +221,7 @@ export const ENTERPRISE_USER_SCHEMA: SchemaDef = {
   ],
 };
 
-export const GROUP_SCHEMA: SchemaDef = {
+const GROUP_SCHEMA: SchemaDef = {
   id: CORE_GROUP,
   name: 'Group',
   description: 'Group',

@@ -2,14 +2,14 @@
 // sync (the sync-health view). Entries are buffered and written in batches, off the request's
 // transaction, so recording a request never slows or fails it; entries older than the retention
 // are purged.
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock.js';
 import {
   ProvisioningLogQuery,
   type ProvisioningLogPage,
   type ProvisioningLogQuery as ProvisioningLogQueryInput,
 } from '../contracts/monitoring.js';
-import type { Database } from '../database.js';
+import type { Database, Dialect } from '../database.js';
 import { ProvisioningLogEntry } from '../entities/index.js';
 import { newId } from '../crypto.js';
 import { authorize, type ActorContext } from './context.js';
@@ -79,15 +79,7 @@ export class ProvisioningLogService {
       for (let i = 0; i < entries.length; i += BATCH) {
         const part = entries.slice(i, i + BATCH);
         await this.db
-          .transaction((tx) =>
-            // JSON columns typed as records do not fit QueryDeepPartialEntity (see repositories/write.ts).
-            tx
-              .createQueryBuilder()
-              .insert()
-              .into(ProvisioningLogEntry)
-              .values(part as QueryDeepPartialEntity<ProvisioningLogEntry>[])
-              .execute(),
-          )
+          .transaction((tx) => insertBatch(tx, this.db.dialect, part))
           .catch((err: unknown) => {
             this.dropped += part.length;
             throw err;
@@ -163,6 +155,63 @@ export class ProvisioningLogService {
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.occurredAt, last.id) : null,
     };
   }
+}
+
+const COLUMNS = [
+  'id',
+  'tenant_id',
+  'token_id',
+  'token_name',
+  'method',
+  'path',
+  'status',
+  'duration_ms',
+  'resource_type',
+  'resource_id',
+  'changes',
+  'error',
+  'request_id',
+  'occurred_at',
+] as const;
+
+/**
+ * One multi-row INSERT with positional parameters. The log is written for every SCIM request, and
+ * the query builder's per-value escaping cost more than the request being logged.
+ */
+async function insertBatch(
+  tx: EntityManager,
+  dialect: Dialect,
+  entries: ProvisioningLogEntry[],
+): Promise<void> {
+  const params: unknown[] = [];
+  const mark = (v: unknown) => {
+    params.push(v);
+    return dialect === 'postgres' ? `$${params.length}` : '?';
+  };
+  const rows = entries.map((e) => {
+    const values = [
+      e.id,
+      e.tenantId,
+      e.tokenId,
+      e.tokenName,
+      e.method,
+      e.path,
+      e.status,
+      e.durationMs,
+      e.resourceType,
+      e.resourceId,
+      e.changes === null ? null : JSON.stringify(e.changes),
+      e.error,
+      e.requestId,
+      // SQLite stores times as TypeORM writes them: UTC `YYYY-MM-DD HH:MM:SS.SSS`.
+      dialect === 'postgres' ? e.occurredAt : e.occurredAt.toISOString().replace('T', ' ').replace('Z', ''),
+    ];
+    return `(${values.map(mark).join(', ')})`;
+  });
+  await tx.query(
+    `INSERT INTO provisioning_log_entries (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+    params,
+  );
 }
 
 const clip = (s: string | null | undefined, n: number): string | null =>

@@ -8,17 +8,12 @@ function field(o: Json, name: string): unknown {
   return key === undefined ? undefined : o[key];
 }
 
-export function isPresent(v: unknown): boolean {
+function isPresent(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 }
 
 /** RFC 7644 §3.4.2.2 operator semantics for one value; strings fold unless the attribute is caseExact. */
-export function compareValue(
-  actual: unknown,
-  op: CompareOp,
-  expected: CompValue,
-  caseExact: boolean,
-): boolean {
+function compareValue(actual: unknown, op: CompareOp, expected: CompValue, caseExact: boolean): boolean {
   if (expected === null) return op === 'eq' ? !isPresent(actual) : op === 'ne' ? isPresent(actual) : false;
   if (actual === undefined || actual === null) return op === 'ne';
   if (typeof expected === 'string' && typeof actual === 'string') {

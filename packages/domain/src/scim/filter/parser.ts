@@ -9,7 +9,7 @@ import {
 } from './ast.js';
 
 /** Longer filters are refused before parsing: IdPs send a handful of clauses. */
-export const MAX_FILTER_LENGTH = 4096;
+const MAX_FILTER_LENGTH = 4096;
 /** Bounds recursion, so a pathological filter is a 400 and never a stack overflow. */
 const MAX_DEPTH = 64;
 

@@ -245,7 +245,7 @@ function coerceValue(value: unknown, def: AttrDef, isSub: boolean): unknown {
   return Array.isArray(value) ? value.map(coerceObject) : coerceObject(value);
 }
 
-export function toBoolean(v: unknown): unknown {
+function toBoolean(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const s = v.trim().toLowerCase();
   return s === 'true' ? true : s === 'false' ? false : v;

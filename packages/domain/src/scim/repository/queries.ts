@@ -47,7 +47,7 @@ const USER_FIELDS = [
   'updatedAt',
 ] as const;
 
-export const userSelection = (alias: string) => USER_FIELDS.map((f) => `${alias}.${f}`);
+const userSelection = (alias: string) => USER_FIELDS.map((f) => `${alias}.${f}`);
 
 /**
  * Where the next page starts, per (tenant, filter, startIndex): IdPs walk a listing page after page,
@@ -145,7 +145,7 @@ const CORE = 'urn:ietf:params:scim:schemas:core:';
  * the page and, through a window, the total. Broad filters keep a separate count, which never has
  * to carry whole rows.
  */
-export function isSelective(f: Filter): boolean {
+function isSelective(f: Filter): boolean {
   if (f.type === 'and') return isSelective(f.left) || isSelective(f.right);
   if (f.type === 'valuePath') {
     return (
