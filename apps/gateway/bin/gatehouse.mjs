@@ -21,7 +21,8 @@ function newestMtime(dir) {
 
 const stale =
   !existsSync(cli) ||
-  Math.max(newestMtime(here('../src')), newestMtime(here('../../../packages/domain/src'))) > statSync(cli).mtimeMs;
+  Math.max(newestMtime(here('../src')), newestMtime(here('../../../packages/domain/src'))) >
+    statSync(cli).mtimeMs;
 if (stale) {
   // The CLI needs the domain and the gateway compiled, not the admin console.
   for (const pkg of ['@gatehouse/domain', '@gatehouse/gateway']) {

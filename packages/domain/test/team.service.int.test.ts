@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, InvalidInput, InvariantViolated, NotFound, PermissionDenied } from '../src/errors.js';
-import { Story } from '../src/entities/index.js';
+import { Group, GroupMapping, Story } from '../src/entities/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { countRows, makeServices, makeTenant, makeUser, type TestWorld } from './factories.js';
 
@@ -157,5 +157,35 @@ describe.each(DATABASES)('teams on $name', (target) => {
     const empty = await w.services.teams.create(tn.ownerActor, { name: 'Empty' });
     await w.services.teams.delete(tn.ownerActor, empty.id);
     await expect(w.services.teams.get(tn.ownerActor, empty.id)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('deleting a team removes the group mappings into it', async () => {
+    const tn = await makeTenant(w);
+    const team = await w.services.teams.create(tn.ownerActor, { name: 'Mapped' });
+    const now = w.clock.now();
+    const groupId = randomUUID();
+    await t.db.manager.insert(Group, {
+      id: groupId,
+      tenantId: tn.tenant.id,
+      displayName: 'Engineers',
+      displayNameKey: 'engineers',
+      externalId: null,
+      lastScimPayload: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await t.db.manager.insert(GroupMapping, {
+      id: randomUUID(),
+      tenantId: tn.tenant.id,
+      groupId,
+      target: 'team',
+      teamId: team.id,
+      teamRole: 'editor',
+      tenantRole: null,
+      createdAt: now,
+    });
+    await w.services.teams.delete(tn.ownerActor, team.id);
+    expect(await countRows(t.db, `group_mappings WHERE team_id = '${team.id}'`)).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import {
   Case,
   Credential,
   Dashboard,
+  GroupMapping,
   ObjectShare,
   Resource,
   Story,
@@ -111,13 +112,15 @@ export class TeamService {
       await tx.delete(TeamMembership, { tenantId: actor.tenantId, teamId });
       await tx.delete(TeamAllocation, { tenantId: actor.tenantId, teamId });
       await tx.delete(ObjectShare, { tenantId: actor.tenantId, teamId });
+      // Mappings into a deleted team would grant places in nothing; they go with it (and say so below).
+      const mappings = await tx.delete(GroupMapping, { tenantId: actor.tenantId, teamId });
       await tx.delete(Team, { id: team.id });
       await this.deps.audit.record(tx, actor, {
         action: 'team.deleted',
         targetType: 'team',
         targetId: teamId,
         teamId,
-        change: { before: { name: team.name } },
+        change: { before: { name: team.name }, groupMappingsRemoved: mappings.affected ?? 0 },
       });
     });
   }
@@ -279,14 +282,14 @@ export class TeamService {
   }
 
   private async countObjects(tx: EntityManager, tenantId: string, teamId: string) {
+    // One after the other: inside a transaction every query shares one connection.
     const where = { tenantId, teamId };
-    const [stories, credentials, resources, cases, dashboards] = await Promise.all([
-      tx.count(Story, { where }),
-      tx.count(Credential, { where }),
-      tx.count(Resource, { where }),
-      tx.count(Case, { where }),
-      tx.count(Dashboard, { where }),
-    ]);
-    return { stories, credentials, resources, cases, dashboards };
+    return {
+      stories: await tx.count(Story, { where }),
+      credentials: await tx.count(Credential, { where }),
+      resources: await tx.count(Resource, { where }),
+      cases: await tx.count(Case, { where }),
+      dashboards: await tx.count(Dashboard, { where }),
+    };
   }
 }
