@@ -56,7 +56,7 @@ export function egressRoutes(services: Services): Route[] {
           'Whether a URL may be reached, and the rule that decided. The workflow runtime sends "Authorization: Bearer <tenant API key>"; the console uses its session',
         body: EgressCheckBody,
         response: EgressCheckResult,
-        auth: 'public',
+        auth: 'sessionOrApiKey',
       },
       async ({ body, req, res }) => {
         const apiKey = bearerToken(req);

@@ -43,7 +43,7 @@ export function usageRoutes(services: Services): Route[] {
         body: UsageEventsBody,
         response: UsageEventsAccepted,
         status: 202,
-        auth: 'public',
+        auth: 'apiKey',
       },
       async ({ body, req }) => {
         const apiKey = bearerToken(req);

@@ -40,8 +40,12 @@ export interface RouteSpec<
    * service still authorises against the loaded target; this never replaces it.
    */
   action?: Action;
-  /** `session` (default): a signed-in browser session. `public`: no authentication. */
-  auth?: 'session' | 'public';
+  /**
+   * `session` (default): a signed-in browser session, resolved here. The others are resolved by the
+   * handler and only documented here: `apiKey` (a tenant API key as a Bearer token, for the workflow
+   * runtime), `sessionOrApiKey`, `public` (no authentication).
+   */
+  auth?: 'session' | 'apiKey' | 'sessionOrApiKey' | 'public';
   /** Response content types other than JSON (CSV/NDJSON exports), for OpenAPI. */
   produces?: string[];
 }
@@ -82,7 +86,9 @@ export function mountRoutes(router: Router, routes: Route[]): Router {
   for (const { spec, handler } of routes) {
     router[spec.method](spec.path, async (req, res) => {
       const session =
-        spec.auth === 'public' ? (undefined as unknown as ResolvedSession) : requireSession(res);
+        (spec.auth ?? 'session') === 'session'
+          ? requireSession(res)
+          : (undefined as unknown as ResolvedSession);
       if (spec.action && session) gate(session.actor, spec.action);
       const params = spec.params ? spec.params.parse(req.params) : undefined;
       const query = spec.query ? spec.query.parse(req.query) : undefined;

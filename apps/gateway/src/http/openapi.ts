@@ -39,6 +39,13 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
+const SECURITY = {
+  session: [{ session: [] }],
+  apiKey: [{ apiKey: [] }],
+  sessionOrApiKey: [{ session: [] }, { apiKey: [] }],
+  public: [],
+} as const;
+
 export function openApiDocument(
   routes: Route[],
   info: { title: string; version: string; serverUrl: string },
@@ -62,7 +69,7 @@ export function openApiDocument(
       summary: spec.summary,
       tags: [spec.tag],
       ...(spec.action ? { 'x-gatehouse-action': spec.action } : {}),
-      security: spec.auth === 'public' ? [] : [{ session: [] }],
+      security: SECURITY[spec.auth ?? 'session'],
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
       ...(spec.body
         ? {
@@ -86,6 +93,11 @@ export function openApiDocument(
           in: 'cookie',
           name: 'gh_session',
           description: 'Session cookie; state-changing calls also send X-CSRF-Token.',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A tenant API key, for the workflow runtime (usage reports, egress checks).',
         },
       },
     },
