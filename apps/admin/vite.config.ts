@@ -18,6 +18,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // Component tests load real Naive UI chunks; under `pnpm test` every package's suite runs at once.
+    testTimeout: 20_000,
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
   },
 });

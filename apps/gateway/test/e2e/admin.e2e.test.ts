@@ -394,6 +394,17 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
         .getByText('Authorised use only.')
         .waitFor();
       await shot(page, '14-branding');
+      await page
+        .getByRole('navigation', { name: 'Settings sections' })
+        .getByRole('link', { name: 'Integrations' })
+        .click();
+      await page.getByLabel('Monthly event limit', { exact: true }).waitFor();
+      await page.getByLabel('Key name').fill('Workflow runtime');
+      await page.getByRole('button', { name: 'Create API key' }).click();
+      const key = page.getByRole('dialog', { name: 'Copy your new API key' });
+      expect((await key.getByLabel('API key Workflow runtime').inputValue()).length).toBeGreaterThan(20);
+      await key.getByRole('button', { name: 'I have copied it' }).click();
+      await shot(page, '19-integrations');
       await nav(page, 'Home');
       await heading(page, 'Home').waitFor();
       await page.getByRole('img', { name: /successful and \d+ refused sign-ins/ }).waitFor();

@@ -42,5 +42,32 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const testWebhook = () => call(settingsRoutes.testAuditWebhook);
 
-  return { flags, ai, branding, webhook, saveFlags, saveAi, saveBranding, saveWebhook, testWebhook };
+  const usageKeys = useResource(() => call(settingsRoutes.usageKeys));
+  async function createUsageKey(name: string) {
+    const created = await call(settingsRoutes.createUsageKey, { body: { name } });
+    usageKeys.set({ items: [created.item, ...(usageKeys.data.value?.items ?? [])] });
+    return created;
+  }
+  async function revokeUsageKey(keyId: string): Promise<void> {
+    await call(settingsRoutes.revokeUsageKey, { params: { keyId } });
+    await usageKeys.load();
+  }
+  const setUsageLimit = (monthlyEventLimit: number | null) =>
+    call(settingsRoutes.setUsageLimit, { body: { monthlyEventLimit } });
+
+  return {
+    flags,
+    ai,
+    branding,
+    webhook,
+    usageKeys,
+    saveFlags,
+    saveAi,
+    saveBranding,
+    saveWebhook,
+    testWebhook,
+    createUsageKey,
+    revokeUsageKey,
+    setUsageLimit,
+  };
 });
