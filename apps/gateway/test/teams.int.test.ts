@@ -207,17 +207,21 @@ describe.each(DATABASES)('teams API on $name', (target) => {
       expect(members.items.map((m) => m.userId)).not.toContain(body.userId);
     });
 
-    it('a team admin who is a plain member cannot invite someone new to the tenant: 403', async () => {
+    it('a team admin who is a plain member invites someone new into the tenant as a member (seed 002)', async () => {
       const t = await makeTenant(gw);
       const team = await makeTeam(gw, t);
+      const email = `${uniqueSlug('x')}@x.test`;
       const res = await (
         await signIn(gw, team.anchor)
       ).fetch(`/api/teams/${team.id}/members`, {
         method: 'POST',
-        json: { email: `${uniqueSlug('x')}@x.test`, role: 'viewer' },
+        json: { email, role: 'viewer' },
       });
-      expect(res.status).toBe(403);
-      expect(((await res.json()) as ApiError).error.message).toBe('Requires tenant owner or manager.');
+      expect(res.status).toBe(201);
+      const [invited] = await gw.db.dataSource.query(
+        `SELECT tenant_role FROM users WHERE tenant_id = '${t.tenant.id}' AND email = '${email}'`,
+      );
+      expect(invited.tenant_role).toBe('member');
     });
 
     it('the case manager role needs cases enabled: 400 until the flag is on', async () => {

@@ -225,7 +225,9 @@ export class TeamService {
     team: Team,
     input: { email: string; role: TeamRole },
   ): Promise<AddMemberResult> {
-    authorize(actor, 'user:invite', { tenantRole: 'member', newRole: 'member' });
+    // Seed 002: a team's "Invite" sends an invitation "to join the tenant" when the address has no
+    // account. The team:addMember right already checked covers it: it creates a plain member only,
+    // never elevated authority, so no tenant-level invite right is needed.
     const created = await createInvitedUser(tx, this.deps, {
       tenantId: actor.tenantId,
       email: input.email,
