@@ -571,6 +571,37 @@ describe.each(DATABASES)('users API on $name', (target) => {
       expect(res.status).toBe(400);
     });
   });
+
+  describe('identity card', () => {
+    it('an owner sees a user’s SCIM ids, linked SSO subjects, last sync and last sign-in', async () => {
+      const t = await makeTenant(gw);
+      const user = await makeMember(gw, t);
+      const res = await (await signIn(gw, t.owner)).fetch(`/api/users/${user.id}/identity`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        userId: user.id,
+        email: user.email,
+        scim: { id: user.id, externalId: null, lastSyncedAt: null },
+        identities: [],
+        lastSignInAt: null,
+        mfaEnabled: false,
+      });
+    });
+
+    it('a member sees only their own card; another tenant’s user is 404', async () => {
+      const t = await makeTenant(gw);
+      const member = await makeMember(gw, t);
+      const other = await makeMember(gw, t);
+      const browser = await signIn(gw, member);
+      expect((await browser.fetch(`/api/users/${member.id}/identity`)).status).toBe(200);
+      expect((await browser.fetch(`/api/users/${other.id}/identity`)).status).toBe(404);
+      const elsewhere = await makeTenant(gw);
+      const stranger = await makeMember(gw, elsewhere);
+      expect((await (await signIn(gw, t.owner)).fetch(`/api/users/${stranger.id}/identity`)).status).toBe(
+        404,
+      );
+    });
+  });
 });
 
 function cmp(a: string, b: string): number {

@@ -1,6 +1,7 @@
 // Users (seeds 000 and 001): the directory, invitations, roles, account state and profile edits.
 import {
   ChangeTenantRoleInput,
+  IdentityCardView,
   InvitationResult,
   ResetMfaResult,
   RevokeSessionsResult,
@@ -51,6 +52,18 @@ export function usersRoutes({ services, config }: RouterDeps): Route[] {
         status: 201,
       },
       async ({ actor, body }) => toInvitationResult(await directory.invite(actor, body, links)),
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/users/:userId/identity',
+        tag: TAG,
+        summary: 'The identity card: SCIM id and externalId, linked SSO subjects, last sync and last sign-in',
+        params: UserIdParams,
+        response: IdentityCardView,
+      },
+      // The service builds the card's view (it owns the joins); nothing secret is in it.
+      async ({ actor, params }) => services.userAccess.identityCard(actor, params.userId),
     ),
     defineRoute(
       {

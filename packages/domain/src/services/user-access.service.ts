@@ -1,9 +1,11 @@
 import { In, IsNull } from 'typeorm';
 import type { IdentityCardView } from '../contracts/auth.js';
 import { Session, SsoConnection, Tenant, User, UserIdentity } from '../entities/index.js';
-import { InvalidInput, InvariantViolated } from '../errors.js';
+import { InvalidInput, InvariantViolated, NotFound } from '../errors.js';
+import { can } from '../permissions/index.js';
 import { getUser, lockUser, revokeUserSessions } from '../repositories/users.repository.js';
 import { authorize, type ActorContext } from './context.js';
+import { effectiveTenantRole } from './roles.js';
 import type { ServiceDeps } from './deps.js';
 import type { MailService } from './mail.service.js';
 import type { SignInService } from './sign-in.service.js';
@@ -24,7 +26,10 @@ export class UserAccessService {
   async identityCard(actor: ActorContext, userId: string): Promise<IdentityCardView> {
     const em = this.deps.db.manager;
     const user = await getUser(em, actor.tenantId, userId);
-    authorize(actor, 'user:view', { userId: user.id, tenantRole: user.tenantRole });
+    // A member may not see other accounts at all: for them another user's card does not exist.
+    if (!can(actor, 'user:view', { userId: user.id, tenantRole: effectiveTenantRole(user) })) {
+      throw new NotFound('user.not_found', 'No such user.');
+    }
     const identities = await em.find(UserIdentity, {
       where: { tenantId: actor.tenantId, userId: user.id },
       order: { createdAt: 'ASC', id: 'ASC' },
@@ -65,7 +70,7 @@ export class UserAccessService {
   async revokeSessions(actor: ActorContext, userId: string): Promise<{ revoked: number }> {
     return this.deps.db.transaction(async (tx) => {
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:revokeSessions', { userId: user.id, tenantRole: user.tenantRole });
+      authorize(actor, 'user:revokeSessions', { userId: user.id, tenantRole: effectiveTenantRole(user) });
       const revoked = await revokeUserSessions(
         tx,
         actor.tenantId,
@@ -87,7 +92,7 @@ export class UserAccessService {
   async resetMfa(actor: ActorContext, userId: string): Promise<{ reset: boolean }> {
     return this.deps.db.transaction(async (tx) => {
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:resetMfa', { userId: user.id, tenantRole: user.tenantRole });
+      authorize(actor, 'user:resetMfa', { userId: user.id, tenantRole: effectiveTenantRole(user) });
       const had = user.mfaEnabledAt !== null || user.mfaSecretEncrypted !== null;
       await tx.update(User, { id: user.id }, { mfaSecretEncrypted: null, mfaEnabledAt: null });
       await this.deps.audit.record(tx, actor, {
@@ -108,7 +113,7 @@ export class UserAccessService {
   ): Promise<{ sent: true; transport: 'smtp' | 'outbox' }> {
     const message = await this.deps.db.transaction(async (tx) => {
       const user = await lockUser(tx, actor.tenantId, userId);
-      authorize(actor, 'user:sendSignInLink', { userId: user.id, tenantRole: user.tenantRole });
+      authorize(actor, 'user:sendSignInLink', { userId: user.id, tenantRole: effectiveTenantRole(user) });
       if (!user.active || !user.activatedAt) {
         throw new InvalidInput(
           'user.not_active',
