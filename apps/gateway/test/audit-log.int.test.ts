@@ -30,6 +30,8 @@ describe.each(DATABASES)('audit log API on $name', (target) => {
   });
   afterAll(() => gw.close());
 
+  let bulkSeq = 1_000_000;
+
   /** Audit rows written straight to the table (the chain is not what these tests look at). */
   async function insertEvents(
     t: TestTenant,
@@ -40,7 +42,7 @@ describe.each(DATABASES)('audit log API on $name', (target) => {
     const rows = Array.from({ length: count }, (_, i) => ({
       id: randomUUID(),
       tenantId: t.tenant.id,
-      seq: 1_000_000 + i + Math.floor(Math.random() * 1e9),
+      seq: bulkSeq++, // far above the seqs real writes take, and never repeated
       occurredAt: at(i),
       actorType: 'system',
       actorId: null,
