@@ -25,6 +25,8 @@ async function main(config: Config, logger: Logger): Promise<void> {
     server
       .close()
       .then(() => webhookWorker.stop())
+      // SCIM request records are written in short batches; the last batch goes before the database.
+      .then(() => services.provisioningLog.flush())
       .then(() => db.close())
       .then(
         () => {
