@@ -7,6 +7,7 @@ import {
   isDeprovisioning,
   RateLimited,
   ScimHandler,
+  PermissionDenied,
   Unauthenticated,
   type ActorContext,
   type ScimPrincipal,
@@ -91,6 +92,13 @@ export function scimRouter(deps: ScimRouterDeps): [Router, ErrorRequestHandler] 
         token
           ? 'The bearer token is not a valid SCIM token.'
           : 'Send a SCIM token: "Authorization: Bearer <token>".',
+      );
+    }
+    // The owner may extend the tenant's IP allowlist to SCIM (Tenant.settings.ipAllowlistOnScim).
+    if (!(await services.ipAllowlist.allowsScim(principal.tenantId, req.ip ?? null))) {
+      throw new PermissionDenied(
+        'ip.not_allowed',
+        'This address is not on the tenant’s IP allowlist for SCIM.',
       );
     }
     locals(res).principal = principal;
