@@ -40,6 +40,7 @@ import {
   type StoryView as StoryBody,
 } from '@gatehouse/domain/contracts';
 import type {
+  ActorContext,
   CaseRecord,
   CredentialRecord,
   DashboardRecord,
@@ -49,6 +50,7 @@ import type {
   SharedObjectEntry,
   StoryRecord,
 } from '@gatehouse/domain';
+import type { z } from 'zod';
 import { defineRoute, type Route } from '../http/define-route.js';
 
 const TAG = 'team objects';
@@ -82,426 +84,317 @@ export function objectsRoutes(services: Services): Route[] {
   ];
 }
 
-function credentialRoutes(services: Services): Route[] {
-  const credentials = services.credentials;
-  const base = '/teams/:teamId/credentials';
+/**
+ * The five routes every team object has — list, create, get, update, delete — with its own summaries,
+ * schemas, service calls and mapper; `extras` (access, domains, push-live) go before the delete, so
+ * OpenAPI lists them where they always were.
+ */
+interface ObjectRoutesSpec<P extends { teamId: string }, C, U, R, Body> {
+  /** The collection path, e.g. `/teams/:teamId/credentials`. */
+  base: string;
+  /** The item segment, e.g. `:credentialId`. */
+  item: string;
+  params: z.ZodType<P>;
+  view: z.ZodType<Body>;
+  list: z.ZodType<{ items: Body[]; nextCursor: string | null }>;
+  createBody: z.ZodType<C>;
+  updateBody: z.ZodType<U>;
+  summary: { list: string; create: string; get: string; update: string; delete: string };
+  toBody: (r: R) => Body;
+  calls: {
+    list: (actor: ActorContext, teamId: string, query: ListObjectsQuery) => Promise<Page<R>>;
+    create: (actor: ActorContext, teamId: string, body: C) => Promise<R>;
+    get: (actor: ActorContext, params: P) => Promise<R>;
+    update: (actor: ActorContext, params: P, body: U) => Promise<R>;
+    delete: (actor: ActorContext, params: P) => Promise<void>;
+  };
+}
+
+function objectRoutes<P extends { teamId: string }, C, U, R, Body>(
+  o: ObjectRoutesSpec<P, C, U, R, Body>,
+  extras: Route[] = [],
+): Route[] {
+  const itemPath = `${o.base}/${o.item}`;
   return [
     defineRoute(
       {
         method: 'get',
-        path: base,
+        path: o.base,
         tag: TAG,
-        summary: 'A team’s credentials (never their secrets)',
+        summary: o.summary.list,
         params: TeamIdParams,
         query: ListObjectsQuery,
-        response: CredentialList,
+        response: o.list,
       },
-      async ({ actor, params, query }) =>
-        mapPage(await credentials.list(actor, params.teamId, query), toCredential),
+      async ({ actor, params, query }) => mapPage(await o.calls.list(actor, params.teamId, query), o.toBody),
     ),
     defineRoute(
       {
         method: 'post',
-        path: base,
+        path: o.base,
         tag: TAG,
-        summary: 'Create a credential (its name is unique across the tenant; the secret is stored sealed)',
+        summary: o.summary.create,
         params: TeamIdParams,
-        body: CreateCredentialInput,
-        response: CredentialView,
+        body: o.createBody,
+        response: o.view,
         status: 201,
       },
-      async ({ actor, params, body }) => toCredential(await credentials.create(actor, params.teamId, body)),
+      async ({ actor, params, body }) => o.toBody(await o.calls.create(actor, params.teamId, body)),
     ),
     defineRoute(
-      {
-        method: 'get',
-        path: `${base}/:credentialId`,
-        tag: TAG,
-        summary: 'One credential (never its secret)',
-        params: CredentialParams,
-        response: CredentialView,
-      },
-      async ({ actor, params }) =>
-        toCredential(await credentials.get(actor, params.teamId, params.credentialId)),
+      { method: 'get', path: itemPath, tag: TAG, summary: o.summary.get, params: o.params, response: o.view },
+      async ({ actor, params }) => o.toBody(await o.calls.get(actor, params)),
     ),
     defineRoute(
       {
         method: 'patch',
-        path: `${base}/:credentialId`,
+        path: itemPath,
         tag: TAG,
-        summary: 'Rename a credential, change its kind or replace its secret',
-        params: CredentialParams,
-        body: UpdateCredentialInput,
-        response: CredentialView,
+        summary: o.summary.update,
+        params: o.params,
+        body: o.updateBody,
+        response: o.view,
       },
-      async ({ actor, params, body }) =>
-        toCredential(await credentials.update(actor, params.teamId, params.credentialId, body)),
+      async ({ actor, params, body }) => o.toBody(await o.calls.update(actor, params, body)),
     ),
-    defineRoute(
-      {
-        method: 'put',
-        path: `${base}/:credentialId/domains`,
-        tag: TAG,
-        summary: 'Set the domains, URL paths or hosts the credential may be sent to (team admin or creator)',
-        params: CredentialParams,
-        body: SetCredentialDomainsInput,
-        response: CredentialView,
-      },
-      async ({ actor, params, body }) =>
-        toCredential(await credentials.setDomains(actor, params.teamId, params.credentialId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'put',
-        path: `${base}/:credentialId/access`,
-        tag: TAG,
-        summary:
-          'Set where the credential can be used: team, all teams & drafts, or chosen teams (team admin)',
-        params: CredentialParams,
-        body: ObjectAccessInput,
-        response: CredentialView,
-      },
-      async ({ actor, params, body }) =>
-        toCredential(await credentials.setAccess(actor, params.teamId, params.credentialId, body)),
-    ),
+    ...extras,
     defineRoute(
       {
         method: 'delete',
-        path: `${base}/:credentialId`,
+        path: itemPath,
         tag: TAG,
-        summary: 'Delete a credential (team admin)',
-        params: CredentialParams,
+        summary: o.summary.delete,
+        params: o.params,
         status: 204,
       },
       async ({ actor, params }) => {
-        await credentials.delete(actor, params.teamId, params.credentialId);
+        await o.calls.delete(actor, params);
         return undefined;
       },
     ),
   ];
 }
 
+function credentialRoutes(services: Services): Route[] {
+  const credentials = services.credentials;
+  const base = '/teams/:teamId/credentials';
+  return objectRoutes(
+    {
+      base,
+      item: ':credentialId',
+      params: CredentialParams,
+      view: CredentialView,
+      list: CredentialList,
+      createBody: CreateCredentialInput,
+      updateBody: UpdateCredentialInput,
+      summary: {
+        list: 'A team’s credentials (never their secrets)',
+        create: 'Create a credential (its name is unique across the tenant; the secret is stored sealed)',
+        get: 'One credential (never its secret)',
+        update: 'Rename a credential, change its kind or replace its secret',
+        delete: 'Delete a credential (team admin)',
+      },
+      toBody: toCredential,
+      calls: {
+        list: (actor, teamId, query) => credentials.list(actor, teamId, query),
+        create: (actor, teamId, body) => credentials.create(actor, teamId, body),
+        get: (actor, p) => credentials.get(actor, p.teamId, p.credentialId),
+        update: (actor, p, body) => credentials.update(actor, p.teamId, p.credentialId, body),
+        delete: (actor, p) => credentials.delete(actor, p.teamId, p.credentialId),
+      },
+    },
+    [
+      defineRoute(
+        {
+          method: 'put',
+          path: `${base}/:credentialId/domains`,
+          tag: TAG,
+          summary:
+            'Set the domains, URL paths or hosts the credential may be sent to (team admin or creator)',
+          params: CredentialParams,
+          body: SetCredentialDomainsInput,
+          response: CredentialView,
+        },
+        async ({ actor, params, body }) =>
+          toCredential(await credentials.setDomains(actor, params.teamId, params.credentialId, body)),
+      ),
+      defineRoute(
+        {
+          method: 'put',
+          path: `${base}/:credentialId/access`,
+          tag: TAG,
+          summary:
+            'Set where the credential can be used: team, all teams & drafts, or chosen teams (team admin)',
+          params: CredentialParams,
+          body: ObjectAccessInput,
+          response: CredentialView,
+        },
+        async ({ actor, params, body }) =>
+          toCredential(await credentials.setAccess(actor, params.teamId, params.credentialId, body)),
+      ),
+    ],
+  );
+}
+
 function resourceRoutes(services: Services): Route[] {
   const resources = services.resources;
   const base = '/teams/:teamId/resources';
-  return [
-    defineRoute(
-      {
-        method: 'get',
-        path: base,
-        tag: TAG,
-        summary: 'A team’s resources',
-        params: TeamIdParams,
-        query: ListObjectsQuery,
-        response: ResourceList,
+  return objectRoutes(
+    {
+      base,
+      item: ':resourceId',
+      params: ResourceParams,
+      view: ResourceView,
+      list: ResourceList,
+      createBody: CreateResourceInput,
+      updateBody: UpdateResourceInput,
+      summary: {
+        list: 'A team’s resources',
+        create: 'Create a resource (its name is unique across the tenant)',
+        get: 'One resource',
+        update: 'Rename a resource or change its value',
+        delete: 'Delete a resource (team admin)',
       },
-      async ({ actor, params, query }) =>
-        mapPage(await resources.list(actor, params.teamId, query), toResource),
-    ),
-    defineRoute(
-      {
-        method: 'post',
-        path: base,
-        tag: TAG,
-        summary: 'Create a resource (its name is unique across the tenant)',
-        params: TeamIdParams,
-        body: CreateResourceInput,
-        response: ResourceView,
-        status: 201,
+      toBody: toResource,
+      calls: {
+        list: (actor, teamId, query) => resources.list(actor, teamId, query),
+        create: (actor, teamId, body) => resources.create(actor, teamId, body),
+        get: (actor, p) => resources.get(actor, p.teamId, p.resourceId),
+        update: (actor, p, body) => resources.update(actor, p.teamId, p.resourceId, body),
+        delete: (actor, p) => resources.delete(actor, p.teamId, p.resourceId),
       },
-      async ({ actor, params, body }) => toResource(await resources.create(actor, params.teamId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'get',
-        path: `${base}/:resourceId`,
-        tag: TAG,
-        summary: 'One resource',
-        params: ResourceParams,
-        response: ResourceView,
-      },
-      async ({ actor, params }) => toResource(await resources.get(actor, params.teamId, params.resourceId)),
-    ),
-    defineRoute(
-      {
-        method: 'patch',
-        path: `${base}/:resourceId`,
-        tag: TAG,
-        summary: 'Rename a resource or change its value',
-        params: ResourceParams,
-        body: UpdateResourceInput,
-        response: ResourceView,
-      },
-      async ({ actor, params, body }) =>
-        toResource(await resources.update(actor, params.teamId, params.resourceId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'put',
-        path: `${base}/:resourceId/access`,
-        tag: TAG,
-        summary: 'Set who may use the resource: team, all teams & drafts, or chosen teams',
-        params: ResourceParams,
-        body: ObjectAccessInput,
-        response: ResourceView,
-      },
-      async ({ actor, params, body }) =>
-        toResource(await resources.setAccess(actor, params.teamId, params.resourceId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'delete',
-        path: `${base}/:resourceId`,
-        tag: TAG,
-        summary: 'Delete a resource (team admin)',
-        params: ResourceParams,
-        status: 204,
-      },
-      async ({ actor, params }) => {
-        await resources.delete(actor, params.teamId, params.resourceId);
-        return undefined;
-      },
-    ),
-  ];
+    },
+    [
+      defineRoute(
+        {
+          method: 'put',
+          path: `${base}/:resourceId/access`,
+          tag: TAG,
+          summary: 'Set who may use the resource: team, all teams & drafts, or chosen teams',
+          params: ResourceParams,
+          body: ObjectAccessInput,
+          response: ResourceView,
+        },
+        async ({ actor, params, body }) =>
+          toResource(await resources.setAccess(actor, params.teamId, params.resourceId, body)),
+      ),
+    ],
+  );
 }
 
 function storyRoutes(services: Services): Route[] {
   const stories = services.stories;
   const base = '/teams/:teamId/stories';
   const inTeam = (teamId: string) => ({ teamId });
-  return [
-    defineRoute(
-      {
-        method: 'get',
-        path: base,
-        tag: TAG,
-        summary: 'A team’s stories',
-        params: TeamIdParams,
-        query: ListObjectsQuery,
-        response: StoryList,
+  return objectRoutes(
+    {
+      base,
+      item: ':storyId',
+      params: StoryParams,
+      view: StoryView,
+      list: StoryList,
+      createBody: CreateStoryInput,
+      updateBody: UpdateStoryInput,
+      summary: {
+        list: 'A team’s stories',
+        create: 'Create a story (refused at the team’s story allocation)',
+        get: 'One story with its live and test versions',
+        update: 'Edit a story (a change-managed story’s edits go to its test version)',
+        delete: 'Delete a story (team admin)',
       },
-      async ({ actor, params, query }) =>
-        mapPage(await stories.list(actor, inTeam(params.teamId), query), toStory),
-    ),
-    defineRoute(
-      {
-        method: 'post',
-        path: base,
-        tag: TAG,
-        summary: 'Create a story (refused at the team’s story allocation)',
-        params: TeamIdParams,
-        body: CreateStoryInput,
-        response: StoryView,
-        status: 201,
+      toBody: toStory,
+      calls: {
+        list: (actor, teamId, query) => stories.list(actor, inTeam(teamId), query),
+        create: (actor, teamId, body) => stories.create(actor, inTeam(teamId), body),
+        get: (actor, p) => stories.get(actor, inTeam(p.teamId), p.storyId),
+        update: (actor, p, body) => stories.update(actor, inTeam(p.teamId), p.storyId, body),
+        delete: (actor, p) => stories.delete(actor, inTeam(p.teamId), p.storyId),
       },
-      async ({ actor, params, body }) => toStory(await stories.create(actor, inTeam(params.teamId), body)),
-    ),
-    defineRoute(
-      {
-        method: 'get',
-        path: `${base}/:storyId`,
-        tag: TAG,
-        summary: 'One story with its live and test versions',
-        params: StoryParams,
-        response: StoryView,
-      },
-      async ({ actor, params }) => toStory(await stories.get(actor, inTeam(params.teamId), params.storyId)),
-    ),
-    defineRoute(
-      {
-        method: 'patch',
-        path: `${base}/:storyId`,
-        tag: TAG,
-        summary: 'Edit a story (a change-managed story’s edits go to its test version)',
-        params: StoryParams,
-        body: UpdateStoryInput,
-        response: StoryView,
-      },
-      async ({ actor, params, body }) =>
-        toStory(await stories.update(actor, inTeam(params.teamId), params.storyId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'post',
-        path: `${base}/:storyId/push-live`,
-        tag: TAG,
-        summary: 'Push a change-managed story’s test version live (team admin)',
-        params: StoryParams,
-        response: StoryView,
-      },
-      async ({ actor, params }) =>
-        toStory(await stories.pushLive(actor, inTeam(params.teamId), params.storyId)),
-    ),
-    defineRoute(
-      {
-        method: 'put',
-        path: `${base}/:storyId/access`,
-        tag: TAG,
-        summary: 'Set which teams may send to this send-to-story story',
-        params: StoryParams,
-        body: ObjectAccessInput,
-        response: StoryView,
-      },
-      async ({ actor, params, body }) =>
-        toStory(await stories.setAccess(actor, inTeam(params.teamId), params.storyId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'delete',
-        path: `${base}/:storyId`,
-        tag: TAG,
-        summary: 'Delete a story (team admin)',
-        params: StoryParams,
-        status: 204,
-      },
-      async ({ actor, params }) => {
-        await stories.delete(actor, inTeam(params.teamId), params.storyId);
-        return undefined;
-      },
-    ),
-  ];
+    },
+    [
+      defineRoute(
+        {
+          method: 'post',
+          path: `${base}/:storyId/push-live`,
+          tag: TAG,
+          summary: 'Push a change-managed story’s test version live (team admin)',
+          params: StoryParams,
+          response: StoryView,
+        },
+        async ({ actor, params }) =>
+          toStory(await stories.pushLive(actor, inTeam(params.teamId), params.storyId)),
+      ),
+      defineRoute(
+        {
+          method: 'put',
+          path: `${base}/:storyId/access`,
+          tag: TAG,
+          summary: 'Set which teams may send to this send-to-story story',
+          params: StoryParams,
+          body: ObjectAccessInput,
+          response: StoryView,
+        },
+        async ({ actor, params, body }) =>
+          toStory(await stories.setAccess(actor, inTeam(params.teamId), params.storyId, body)),
+      ),
+    ],
+  );
 }
 
 function caseRoutes(services: Services): Route[] {
   const cases = services.cases;
-  const base = '/teams/:teamId/cases';
-  return [
-    defineRoute(
-      {
-        method: 'get',
-        path: base,
-        tag: TAG,
-        summary: 'A team’s cases',
-        params: TeamIdParams,
-        query: ListObjectsQuery,
-        response: CaseList,
-      },
-      async ({ actor, params, query }) => mapPage(await cases.list(actor, params.teamId, query), toCase),
-    ),
-    defineRoute(
-      {
-        method: 'post',
-        path: base,
-        tag: TAG,
-        summary: 'Open a case',
-        params: TeamIdParams,
-        body: CreateCaseInput,
-        response: CaseView,
-        status: 201,
-      },
-      async ({ actor, params, body }) => toCase(await cases.create(actor, params.teamId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'get',
-        path: `${base}/:caseId`,
-        tag: TAG,
-        summary: 'One case',
-        params: CaseParams,
-        response: CaseView,
-      },
-      async ({ actor, params }) => toCase(await cases.get(actor, params.teamId, params.caseId)),
-    ),
-    defineRoute(
-      {
-        method: 'patch',
-        path: `${base}/:caseId`,
-        tag: TAG,
-        summary: 'Edit a case’s title or status',
-        params: CaseParams,
-        body: UpdateCaseInput,
-        response: CaseView,
-      },
-      async ({ actor, params, body }) =>
-        toCase(await cases.update(actor, params.teamId, params.caseId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'delete',
-        path: `${base}/:caseId`,
-        tag: TAG,
-        summary: 'Delete a case',
-        params: CaseParams,
-        status: 204,
-      },
-      async ({ actor, params }) => {
-        await cases.delete(actor, params.teamId, params.caseId);
-        return undefined;
-      },
-    ),
-  ];
+  return objectRoutes({
+    base: '/teams/:teamId/cases',
+    item: ':caseId',
+    params: CaseParams,
+    view: CaseView,
+    list: CaseList,
+    createBody: CreateCaseInput,
+    updateBody: UpdateCaseInput,
+    summary: {
+      list: 'A team’s cases',
+      create: 'Open a case',
+      get: 'One case',
+      update: 'Edit a case’s title or status',
+      delete: 'Delete a case',
+    },
+    toBody: toCase,
+    calls: {
+      list: (actor, teamId, query) => cases.list(actor, teamId, query),
+      create: (actor, teamId, body) => cases.create(actor, teamId, body),
+      get: (actor, p) => cases.get(actor, p.teamId, p.caseId),
+      update: (actor, p, body) => cases.update(actor, p.teamId, p.caseId, body),
+      delete: (actor, p) => cases.delete(actor, p.teamId, p.caseId),
+    },
+  });
 }
 
 function dashboardRoutes(services: Services): Route[] {
   const dashboards = services.dashboards;
-  const base = '/teams/:teamId/dashboards';
-  return [
-    defineRoute(
-      {
-        method: 'get',
-        path: base,
-        tag: TAG,
-        summary: 'A team’s dashboards',
-        params: TeamIdParams,
-        query: ListObjectsQuery,
-        response: DashboardList,
-      },
-      async ({ actor, params, query }) =>
-        mapPage(await dashboards.list(actor, params.teamId, query), toDashboard),
-    ),
-    defineRoute(
-      {
-        method: 'post',
-        path: base,
-        tag: TAG,
-        summary: 'Create a dashboard',
-        params: TeamIdParams,
-        body: CreateDashboardInput,
-        response: DashboardView,
-        status: 201,
-      },
-      async ({ actor, params, body }) => toDashboard(await dashboards.create(actor, params.teamId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'get',
-        path: `${base}/:dashboardId`,
-        tag: TAG,
-        summary: 'One dashboard with its elements',
-        params: DashboardParams,
-        response: DashboardView,
-      },
-      async ({ actor, params }) =>
-        toDashboard(await dashboards.get(actor, params.teamId, params.dashboardId)),
-    ),
-    defineRoute(
-      {
-        method: 'patch',
-        path: `${base}/:dashboardId`,
-        tag: TAG,
-        summary: 'Rename a dashboard or replace its elements',
-        params: DashboardParams,
-        body: UpdateDashboardInput,
-        response: DashboardView,
-      },
-      async ({ actor, params, body }) =>
-        toDashboard(await dashboards.update(actor, params.teamId, params.dashboardId, body)),
-    ),
-    defineRoute(
-      {
-        method: 'delete',
-        path: `${base}/:dashboardId`,
-        tag: TAG,
-        summary: 'Delete a dashboard',
-        params: DashboardParams,
-        status: 204,
-      },
-      async ({ actor, params }) => {
-        await dashboards.delete(actor, params.teamId, params.dashboardId);
-        return undefined;
-      },
-    ),
-  ];
+  return objectRoutes({
+    base: '/teams/:teamId/dashboards',
+    item: ':dashboardId',
+    params: DashboardParams,
+    view: DashboardView,
+    list: DashboardList,
+    createBody: CreateDashboardInput,
+    updateBody: UpdateDashboardInput,
+    summary: {
+      list: 'A team’s dashboards',
+      create: 'Create a dashboard',
+      get: 'One dashboard with its elements',
+      update: 'Rename a dashboard or replace its elements',
+      delete: 'Delete a dashboard',
+    },
+    toBody: toDashboard,
+    calls: {
+      list: (actor, teamId, query) => dashboards.list(actor, teamId, query),
+      create: (actor, teamId, body) => dashboards.create(actor, teamId, body),
+      get: (actor, p) => dashboards.get(actor, p.teamId, p.dashboardId),
+      update: (actor, p, body) => dashboards.update(actor, p.teamId, p.dashboardId, body),
+      delete: (actor, p) => dashboards.delete(actor, p.teamId, p.dashboardId),
+    },
+  });
 }
 
 // ---- mappers: fields listed one by one, so a sealed secret cannot leave by accident ----

@@ -1,22 +1,13 @@
 // Seed 002 cases: case managers (with cases enabled) read and write them, editors create and edit
 // but delete none, viewers read; the permission table says which.
-import type { EntityManager } from 'typeorm';
 import { CreateCaseInput, ListObjectsQuery, UpdateCaseInput, type CaseStatus } from '../contracts/objects.js';
 import { Case } from '../entities/index.js';
 import { newId } from '../crypto.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { parseInput } from './parse.js';
-import {
-  creatorOf,
-  definedFields,
-  findInTeam,
-  keyset,
-  newestFirst,
-  toPage,
-  visibleTeam,
-  type Page,
-} from './team-object.js';
+import { creatorOf, definedFields, newestFirst, visibleTeam, type Page } from './team-object.js';
+import { plainRecords, TeamObjectStore } from './team-object-store.js';
 
 export interface CaseRecord {
   id: string;
@@ -27,9 +18,6 @@ export interface CaseRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const ORDER = newestFirst('cases', 'k');
-const NOT_FOUND = { code: 'case.not_found', message: 'No such case.' };
 
 const record = (c: Case): CaseRecord => ({
   id: c.id,
@@ -42,30 +30,25 @@ const record = (c: Case): CaseRecord => ({
 });
 
 export class CaseService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly store: TeamObjectStore<Case, CaseRecord>;
 
-  async list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<CaseRecord>> {
-    const { limit, cursor } = parseInput(ListObjectsQuery, raw);
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    authorize(actor, 'case:read', { teamId });
-    const rows = await keyset(
-      em
-        .createQueryBuilder(Case, 'k')
-        .where('k.tenantId = :tenantId AND k.teamId = :teamId', { tenantId: actor.tenantId, teamId }),
-      ORDER,
-      cursor,
-      limit,
-    ).getMany();
-    return toPage(rows, limit, ORDER, (c) => ({ key: c.createdAt, id: c.id }), record);
+  constructor(private readonly deps: ServiceDeps) {
+    this.store = new TeamObjectStore(deps, {
+      entity: Case,
+      alias: 'k',
+      order: newestFirst('cases', 'k'),
+      notFound: { code: 'case.not_found', message: 'No such case.' },
+      audit: { targetType: 'case', deleted: 'case.deleted' },
+      present: plainRecords(record),
+    });
   }
 
-  async get(actor: ActorContext, teamId: string, caseId: string): Promise<CaseRecord> {
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    const found = await this.find(em, actor, teamId, caseId);
-    authorize(actor, 'case:read', { teamId, createdBy: found.createdBy });
-    return record(found);
+  list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<CaseRecord>> {
+    return this.store.list(actor, teamId, raw, 'case:read');
+  }
+
+  get(actor: ActorContext, teamId: string, caseId: string): Promise<CaseRecord> {
+    return this.store.get(actor, teamId, caseId, 'case:read');
   }
 
   async create(actor: ActorContext, teamId: string, raw: CreateCaseInput): Promise<CaseRecord> {
@@ -104,9 +87,7 @@ export class CaseService {
   ): Promise<CaseRecord> {
     const input = definedFields(parseInput(UpdateCaseInput, raw));
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const found = await this.find(tx, actor, teamId, caseId);
-      authorize(actor, 'case:edit', { teamId, createdBy: found.createdBy });
+      const found = await this.store.findFor(tx, actor, teamId, caseId, 'case:edit');
       const changes = { ...input, updatedAt: this.deps.clock.now() };
       await tx.update(Case, { id: found.id }, changes);
       await this.deps.audit.record(tx, actor, {
@@ -120,23 +101,10 @@ export class CaseService {
     });
   }
 
-  async delete(actor: ActorContext, teamId: string, caseId: string): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const found = await this.find(tx, actor, teamId, caseId);
-      authorize(actor, 'case:delete', { teamId, createdBy: found.createdBy });
-      await tx.delete(Case, { id: found.id });
-      await this.deps.audit.record(tx, actor, {
-        action: 'case.deleted',
-        targetType: 'case',
-        targetId: found.id,
-        teamId,
-        change: { before: { title: found.title, status: found.status } },
-      });
-    });
-  }
-
-  private find(em: EntityManager, actor: ActorContext, teamId: string, id: string): Promise<Case> {
-    return findInTeam(em, Case, { tenantId: actor.tenantId, teamId, id }, NOT_FOUND);
+  delete(actor: ActorContext, teamId: string, caseId: string): Promise<void> {
+    return this.store.delete(actor, teamId, caseId, 'case:delete', (c) => ({
+      title: c.title,
+      status: c.status,
+    }));
   }
 }

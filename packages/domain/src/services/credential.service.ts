@@ -1,6 +1,5 @@
 // Seed 002 team credentials: names unique across the tenant, the secret sealed at rest and never
 // returned; "Access" changes are team-admin only, "Domains" changes team admin or the creator.
-import type { EntityManager } from 'typeorm';
 import {
   CreateCredentialInput,
   ListObjectsQuery,
@@ -16,17 +15,9 @@ import { uniquely } from '../repositories/write.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { parseInput } from './parse.js';
-import { accessView, dropShares, replaceShares, sharesOf, type AppliedAccess } from './sharing.js';
-import {
-  creatorOf,
-  definedFields,
-  findInTeam,
-  keyset,
-  newestFirst,
-  toPage,
-  visibleTeam,
-  type Page,
-} from './team-object.js';
+import { accessView, replaceShares, sharesOf, type AppliedAccess } from './sharing.js';
+import { creatorOf, definedFields, newestFirst, visibleTeam, type Page } from './team-object.js';
+import { sharedRecords, TeamObjectStore } from './team-object-store.js';
 
 /** A credential as services hand it out: the sealed secret is left behind. */
 export interface CredentialRecord extends AppliedAccess {
@@ -41,8 +32,6 @@ export interface CredentialRecord extends AppliedAccess {
   updatedAt: Date;
 }
 
-const ORDER = newestFirst('credentials', 'c');
-const NOT_FOUND = { code: 'credential.not_found', message: 'No such credential.' };
 const nameTaken = (name: string) => `A credential named "${name}" already exists in this tenant.`;
 
 function record(c: Credential, sharedWithTeamIds: string[]): CredentialRecord {
@@ -65,42 +54,26 @@ function record(c: Credential, sharedWithTeamIds: string[]): CredentialRecord {
 const auditView = (c: Pick<Credential, 'name' | 'kind'>) => ({ name: c.name, kind: c.kind });
 
 export class CredentialService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly store: TeamObjectStore<Credential, CredentialRecord>;
 
-  async list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<CredentialRecord>> {
-    const { limit, cursor } = parseInput(ListObjectsQuery, raw);
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    authorize(actor, 'credential:read', { teamId });
-    const rows = await keyset(
-      em
-        .createQueryBuilder(Credential, 'c')
-        .where('c.tenantId = :tenantId AND c.teamId = :teamId', { tenantId: actor.tenantId, teamId }),
-      ORDER,
-      cursor,
-      limit,
-    ).getMany();
-    const shares = await sharesOf(
-      em,
-      actor.tenantId,
-      'credential',
-      rows.map((c) => c.id),
-    );
-    return toPage(
-      rows,
-      limit,
-      ORDER,
-      (c) => ({ key: c.createdAt, id: c.id }),
-      (c) => record(c, shares.get(c.id) ?? []),
-    );
+  constructor(private readonly deps: ServiceDeps) {
+    this.store = new TeamObjectStore(deps, {
+      entity: Credential,
+      alias: 'c',
+      order: newestFirst('credentials', 'c'),
+      notFound: { code: 'credential.not_found', message: 'No such credential.' },
+      audit: { targetType: 'credential', deleted: 'credential.deleted' },
+      present: sharedRecords('credential', record),
+      shareType: 'credential',
+    });
   }
 
-  async get(actor: ActorContext, teamId: string, credentialId: string): Promise<CredentialRecord> {
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    const credential = await this.find(em, actor, teamId, credentialId);
-    authorize(actor, 'credential:read', { teamId, createdBy: credential.createdBy });
-    return this.withShares(em, credential);
+  list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<CredentialRecord>> {
+    return this.store.list(actor, teamId, raw, 'credential:read');
+  }
+
+  get(actor: ActorContext, teamId: string, credentialId: string): Promise<CredentialRecord> {
+    return this.store.get(actor, teamId, credentialId, 'credential:read');
   }
 
   async create(actor: ActorContext, teamId: string, raw: CreateCredentialInput): Promise<CredentialRecord> {
@@ -150,9 +123,7 @@ export class CredentialService {
   ): Promise<CredentialRecord> {
     const input = definedFields(parseInput(UpdateCredentialInput, raw));
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const credential = await this.find(tx, actor, teamId, credentialId);
-      authorize(actor, 'credential:edit', { teamId, createdBy: credential.createdBy });
+      const credential = await this.store.findFor(tx, actor, teamId, credentialId, 'credential:edit');
       const now = this.deps.clock.now();
       const changes: Partial<Credential> = { updatedAt: now };
       if (input.name !== undefined)
@@ -176,7 +147,7 @@ export class CredentialService {
           ...(input.secret !== undefined ? { secretReplaced: true } : {}),
         },
       });
-      return this.withShares(tx, updated);
+      return this.store.present(tx, updated);
     });
   }
 
@@ -189,9 +160,7 @@ export class CredentialService {
   ): Promise<CredentialRecord> {
     const domains = [...new Set(parseInput(SetCredentialDomainsInput, raw).domains)];
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const credential = await this.find(tx, actor, teamId, credentialId);
-      authorize(actor, 'credential:editDomains', { teamId, createdBy: credential.createdBy });
+      const credential = await this.store.findFor(tx, actor, teamId, credentialId, 'credential:editDomains');
       const updatedAt = this.deps.clock.now();
       await tx.update(Credential, { id: credential.id }, { domains, updatedAt });
       await this.deps.audit.record(tx, actor, {
@@ -201,7 +170,7 @@ export class CredentialService {
         teamId,
         change: { before: { domains: credential.domains }, after: { domains } },
       });
-      return this.withShares(tx, { ...credential, domains, updatedAt });
+      return this.store.present(tx, { ...credential, domains, updatedAt });
     });
   }
 
@@ -214,9 +183,7 @@ export class CredentialService {
   ): Promise<CredentialRecord> {
     const access = parseInput(ObjectAccessInput, raw);
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const credential = await this.find(tx, actor, teamId, credentialId);
-      authorize(actor, 'credential:editAccess', { teamId, createdBy: credential.createdBy });
+      const credential = await this.store.findFor(tx, actor, teamId, credentialId, 'credential:editAccess');
       const before =
         (await sharesOf(tx, actor.tenantId, 'credential', [credential.id])).get(credential.id) ?? [];
       const applied = await replaceShares(tx, this.deps.clock, { ...credential, type: 'credential' }, access);
@@ -237,29 +204,10 @@ export class CredentialService {
   }
 
   /** Seed 002: deleting is a destructive action, for team admins. */
-  async delete(actor: ActorContext, teamId: string, credentialId: string): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const credential = await this.find(tx, actor, teamId, credentialId);
-      authorize(actor, 'credential:delete', { teamId, createdBy: credential.createdBy });
-      await dropShares(tx, { tenantId: actor.tenantId, type: 'credential', id: credential.id });
-      await tx.delete(Credential, { id: credential.id });
-      await this.deps.audit.record(tx, actor, {
-        action: 'credential.deleted',
-        targetType: 'credential',
-        targetId: credential.id,
-        teamId,
-        change: { before: { ...auditView(credential), sharing: credential.sharing } },
-      });
-    });
-  }
-
-  private find(em: EntityManager, actor: ActorContext, teamId: string, id: string): Promise<Credential> {
-    return findInTeam(em, Credential, { tenantId: actor.tenantId, teamId, id }, NOT_FOUND);
-  }
-
-  private async withShares(em: EntityManager, c: Credential): Promise<CredentialRecord> {
-    const shares = await sharesOf(em, c.tenantId, 'credential', [c.id]);
-    return record(c, shares.get(c.id) ?? []);
+  delete(actor: ActorContext, teamId: string, credentialId: string): Promise<void> {
+    return this.store.delete(actor, teamId, credentialId, 'credential:delete', (c) => ({
+      ...auditView(c),
+      sharing: c.sharing,
+    }));
   }
 }

@@ -1,6 +1,5 @@
 // Seed 002 dashboards: dashboard managers read and write them, a right editors inherit and case
 // managers get with cases enabled; viewers read. The permission table says which.
-import type { EntityManager } from 'typeorm';
 import { CreateDashboardInput, ListObjectsQuery, UpdateDashboardInput } from '../contracts/objects.js';
 import { Dashboard } from '../entities/index.js';
 import { newId } from '../crypto.js';
@@ -8,17 +7,8 @@ import { insertRow } from '../repositories/write.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { parseInput } from './parse.js';
-import {
-  creatorOf,
-  patchRow,
-  definedFields,
-  findInTeam,
-  keyset,
-  newestFirst,
-  toPage,
-  visibleTeam,
-  type Page,
-} from './team-object.js';
+import { creatorOf, definedFields, newestFirst, patchRow, visibleTeam, type Page } from './team-object.js';
+import { plainRecords, TeamObjectStore } from './team-object-store.js';
 
 export interface DashboardRecord {
   id: string;
@@ -29,9 +19,6 @@ export interface DashboardRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const ORDER = newestFirst('dashboards', 'd');
-const NOT_FOUND = { code: 'dashboard.not_found', message: 'No such dashboard.' };
 
 const record = (d: Dashboard): DashboardRecord => ({
   id: d.id,
@@ -44,30 +31,25 @@ const record = (d: Dashboard): DashboardRecord => ({
 });
 
 export class DashboardService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly store: TeamObjectStore<Dashboard, DashboardRecord>;
 
-  async list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<DashboardRecord>> {
-    const { limit, cursor } = parseInput(ListObjectsQuery, raw);
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    authorize(actor, 'dashboard:read', { teamId });
-    const rows = await keyset(
-      em
-        .createQueryBuilder(Dashboard, 'd')
-        .where('d.tenantId = :tenantId AND d.teamId = :teamId', { tenantId: actor.tenantId, teamId }),
-      ORDER,
-      cursor,
-      limit,
-    ).getMany();
-    return toPage(rows, limit, ORDER, (d) => ({ key: d.createdAt, id: d.id }), record);
+  constructor(private readonly deps: ServiceDeps) {
+    this.store = new TeamObjectStore(deps, {
+      entity: Dashboard,
+      alias: 'd',
+      order: newestFirst('dashboards', 'd'),
+      notFound: { code: 'dashboard.not_found', message: 'No such dashboard.' },
+      audit: { targetType: 'dashboard', deleted: 'dashboard.deleted' },
+      present: plainRecords(record),
+    });
   }
 
-  async get(actor: ActorContext, teamId: string, dashboardId: string): Promise<DashboardRecord> {
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    const found = await this.find(em, actor, teamId, dashboardId);
-    authorize(actor, 'dashboard:read', { teamId, createdBy: found.createdBy });
-    return record(found);
+  list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<DashboardRecord>> {
+    return this.store.list(actor, teamId, raw, 'dashboard:read');
+  }
+
+  get(actor: ActorContext, teamId: string, dashboardId: string): Promise<DashboardRecord> {
+    return this.store.get(actor, teamId, dashboardId, 'dashboard:read');
   }
 
   async create(actor: ActorContext, teamId: string, raw: CreateDashboardInput): Promise<DashboardRecord> {
@@ -106,9 +88,7 @@ export class DashboardService {
   ): Promise<DashboardRecord> {
     const input = definedFields(parseInput(UpdateDashboardInput, raw));
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const found = await this.find(tx, actor, teamId, dashboardId);
-      authorize(actor, 'dashboard:edit', { teamId, createdBy: found.createdBy });
+      const found = await this.store.findFor(tx, actor, teamId, dashboardId, 'dashboard:edit');
       const changes = { ...input, updatedAt: this.deps.clock.now() };
       await patchRow(tx, Dashboard, found.id, changes);
       const updated = { ...found, ...changes };
@@ -126,23 +106,7 @@ export class DashboardService {
     });
   }
 
-  async delete(actor: ActorContext, teamId: string, dashboardId: string): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const found = await this.find(tx, actor, teamId, dashboardId);
-      authorize(actor, 'dashboard:delete', { teamId, createdBy: found.createdBy });
-      await tx.delete(Dashboard, { id: found.id });
-      await this.deps.audit.record(tx, actor, {
-        action: 'dashboard.deleted',
-        targetType: 'dashboard',
-        targetId: found.id,
-        teamId,
-        change: { before: { name: found.name } },
-      });
-    });
-  }
-
-  private find(em: EntityManager, actor: ActorContext, teamId: string, id: string): Promise<Dashboard> {
-    return findInTeam(em, Dashboard, { tenantId: actor.tenantId, teamId, id }, NOT_FOUND);
+  delete(actor: ActorContext, teamId: string, dashboardId: string): Promise<void> {
+    return this.store.delete(actor, teamId, dashboardId, 'dashboard:delete', (d) => ({ name: d.name }));
   }
 }

@@ -1,5 +1,4 @@
 // Seed 002 team resources: values stories read, names unique across the tenant, shareable by "Access".
-import type { EntityManager } from 'typeorm';
 import {
   CreateResourceInput,
   ListObjectsQuery,
@@ -13,18 +12,9 @@ import { insertRow, uniquely } from '../repositories/write.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { parseInput } from './parse.js';
-import { accessView, dropShares, replaceShares, sharesOf, type AppliedAccess } from './sharing.js';
-import {
-  creatorOf,
-  patchRow,
-  definedFields,
-  findInTeam,
-  keyset,
-  newestFirst,
-  toPage,
-  visibleTeam,
-  type Page,
-} from './team-object.js';
+import { accessView, replaceShares, sharesOf, type AppliedAccess } from './sharing.js';
+import { creatorOf, definedFields, newestFirst, patchRow, visibleTeam, type Page } from './team-object.js';
+import { sharedRecords, TeamObjectStore } from './team-object-store.js';
 
 export interface ResourceRecord extends AppliedAccess {
   id: string;
@@ -36,8 +26,6 @@ export interface ResourceRecord extends AppliedAccess {
   updatedAt: Date;
 }
 
-const ORDER = newestFirst('resources', 'r');
-const NOT_FOUND = { code: 'resource.not_found', message: 'No such resource.' };
 const nameTaken = (name: string) => `A resource named "${name}" already exists in this tenant.`;
 
 function record(r: Resource, sharedWithTeamIds: string[]): ResourceRecord {
@@ -55,42 +43,26 @@ function record(r: Resource, sharedWithTeamIds: string[]): ResourceRecord {
 }
 
 export class ResourceService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly store: TeamObjectStore<Resource, ResourceRecord>;
 
-  async list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<ResourceRecord>> {
-    const { limit, cursor } = parseInput(ListObjectsQuery, raw);
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    authorize(actor, 'resource:read', { teamId });
-    const rows = await keyset(
-      em
-        .createQueryBuilder(Resource, 'r')
-        .where('r.tenantId = :tenantId AND r.teamId = :teamId', { tenantId: actor.tenantId, teamId }),
-      ORDER,
-      cursor,
-      limit,
-    ).getMany();
-    const shares = await sharesOf(
-      em,
-      actor.tenantId,
-      'resource',
-      rows.map((r) => r.id),
-    );
-    return toPage(
-      rows,
-      limit,
-      ORDER,
-      (r) => ({ key: r.createdAt, id: r.id }),
-      (r) => record(r, shares.get(r.id) ?? []),
-    );
+  constructor(private readonly deps: ServiceDeps) {
+    this.store = new TeamObjectStore(deps, {
+      entity: Resource,
+      alias: 'r',
+      order: newestFirst('resources', 'r'),
+      notFound: { code: 'resource.not_found', message: 'No such resource.' },
+      audit: { targetType: 'resource', deleted: 'resource.deleted' },
+      present: sharedRecords('resource', record),
+      shareType: 'resource',
+    });
   }
 
-  async get(actor: ActorContext, teamId: string, resourceId: string): Promise<ResourceRecord> {
-    const em = this.deps.db.manager;
-    await visibleTeam(em, actor, teamId);
-    const resource = await this.find(em, actor, teamId, resourceId);
-    authorize(actor, 'resource:read', { teamId, createdBy: resource.createdBy });
-    return this.withShares(em, resource);
+  list(actor: ActorContext, teamId: string, raw: ListObjectsQuery): Promise<Page<ResourceRecord>> {
+    return this.store.list(actor, teamId, raw, 'resource:read');
+  }
+
+  get(actor: ActorContext, teamId: string, resourceId: string): Promise<ResourceRecord> {
+    return this.store.get(actor, teamId, resourceId, 'resource:read');
   }
 
   async create(actor: ActorContext, teamId: string, raw: CreateResourceInput): Promise<ResourceRecord> {
@@ -136,9 +108,7 @@ export class ResourceService {
   ): Promise<ResourceRecord> {
     const input = definedFields(parseInput(UpdateResourceInput, raw));
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const resource = await this.find(tx, actor, teamId, resourceId);
-      authorize(actor, 'resource:edit', { teamId, createdBy: resource.createdBy });
+      const resource = await this.store.findFor(tx, actor, teamId, resourceId, 'resource:edit');
       const changes: Partial<Resource> = { updatedAt: this.deps.clock.now() };
       if (input.name !== undefined)
         Object.assign(changes, { name: input.name, nameKey: foldKey(input.name) });
@@ -159,7 +129,7 @@ export class ResourceService {
           fields: Object.keys(input),
         },
       });
-      return this.withShares(tx, { ...resource, ...changes });
+      return this.store.present(tx, { ...resource, ...changes });
     });
   }
 
@@ -172,9 +142,7 @@ export class ResourceService {
   ): Promise<ResourceRecord> {
     const access = parseInput(ObjectAccessInput, raw);
     return this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const resource = await this.find(tx, actor, teamId, resourceId);
-      authorize(actor, 'resource:editAccess', { teamId, createdBy: resource.createdBy });
+      const resource = await this.store.findFor(tx, actor, teamId, resourceId, 'resource:editAccess');
       const before = (await sharesOf(tx, actor.tenantId, 'resource', [resource.id])).get(resource.id) ?? [];
       const applied = await replaceShares(tx, this.deps.clock, { ...resource, type: 'resource' }, access);
       const updatedAt = this.deps.clock.now();
@@ -194,29 +162,10 @@ export class ResourceService {
   }
 
   /** Seed 002: editors "cannot perform destructive actions … such as deleting … resources". */
-  async delete(actor: ActorContext, teamId: string, resourceId: string): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      await visibleTeam(tx, actor, teamId);
-      const resource = await this.find(tx, actor, teamId, resourceId);
-      authorize(actor, 'resource:delete', { teamId, createdBy: resource.createdBy });
-      await dropShares(tx, { tenantId: actor.tenantId, type: 'resource', id: resource.id });
-      await tx.delete(Resource, { id: resource.id });
-      await this.deps.audit.record(tx, actor, {
-        action: 'resource.deleted',
-        targetType: 'resource',
-        targetId: resource.id,
-        teamId,
-        change: { before: { name: resource.name, sharing: resource.sharing } },
-      });
-    });
-  }
-
-  private find(em: EntityManager, actor: ActorContext, teamId: string, id: string): Promise<Resource> {
-    return findInTeam(em, Resource, { tenantId: actor.tenantId, teamId, id }, NOT_FOUND);
-  }
-
-  private async withShares(em: EntityManager, r: Resource): Promise<ResourceRecord> {
-    const shares = await sharesOf(em, r.tenantId, 'resource', [r.id]);
-    return record(r, shares.get(r.id) ?? []);
+  delete(actor: ActorContext, teamId: string, resourceId: string): Promise<void> {
+    return this.store.delete(actor, teamId, resourceId, 'resource:delete', (r) => ({
+      name: r.name,
+      sharing: r.sharing,
+    }));
   }
 }

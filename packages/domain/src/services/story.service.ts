@@ -18,16 +18,8 @@ import type { ServiceDeps } from './deps.js';
 import { assertStoryAllowance } from './allocation.service.js';
 import { parseInput } from './parse.js';
 import { accessView, dropShares, replaceShares, sharesOf, type AppliedAccess } from './sharing.js';
-import {
-  creatorOf,
-  patchRow,
-  findInTeam,
-  keyset,
-  newestFirst,
-  toPage,
-  visibleTeam,
-  type Page,
-} from './team-object.js';
+import { creatorOf, newestFirst, patchRow, visibleTeam, type Page } from './team-object.js';
+import { sharedRecords, TeamObjectStore } from './team-object-store.js';
 import { draftsSpaceOf, findDraftsSpace } from './drafts.js';
 
 export interface StoryRecord extends AppliedAccess {
@@ -49,7 +41,6 @@ export type StorySpace = { teamId: string } | 'drafts';
 
 type StoryAction = Extract<Action, `story:${string}`>;
 
-const ORDER = newestFirst('stories', 's');
 const NOT_FOUND = { code: 'story.not_found', message: 'No such story.' };
 
 function record(s: Story, sharedWithTeamIds: string[]): StoryRecord {
@@ -87,36 +78,27 @@ function authorizeIn(actor: ActorContext, space: Team, action: StoryAction, crea
 }
 
 export class StoryService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly store: TeamObjectStore<Story, StoryRecord>;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.store = new TeamObjectStore(deps, {
+      entity: Story,
+      alias: 's',
+      order: newestFirst('stories', 's'),
+      notFound: NOT_FOUND,
+      audit: { targetType: 'story', deleted: 'story.deleted' },
+      present: sharedRecords('story', record),
+      shareType: 'story',
+    });
+  }
 
   async list(actor: ActorContext, where: StorySpace, raw: ListObjectsQuery): Promise<Page<StoryRecord>> {
-    const { limit, cursor } = parseInput(ListObjectsQuery, raw);
+    const query = parseInput(ListObjectsQuery, raw);
     const em = this.deps.db.manager;
     const space = await this.readSpace(em, actor, where);
     if (!space) return { items: [], nextCursor: null };
     authorizeIn(actor, space, 'story:read');
-    const rows = await keyset(
-      em.createQueryBuilder(Story, 's').where('s.tenantId = :tenantId AND s.teamId = :teamId', {
-        tenantId: actor.tenantId,
-        teamId: space.id,
-      }),
-      ORDER,
-      cursor,
-      limit,
-    ).getMany();
-    const shares = await sharesOf(
-      em,
-      actor.tenantId,
-      'story',
-      rows.map((s) => s.id),
-    );
-    return toPage(
-      rows,
-      limit,
-      ORDER,
-      (s) => ({ key: s.createdAt, id: s.id }),
-      (s) => record(s, shares.get(s.id) ?? []),
-    );
+    return this.store.page(em, { tenantId: actor.tenantId, teamId: space.id }, query);
   }
 
   async get(actor: ActorContext, where: StorySpace, storyId: string): Promise<StoryRecord> {
@@ -125,7 +107,7 @@ export class StoryService {
     if (!space) throw new NotFound(NOT_FOUND.code, NOT_FOUND.message);
     const story = await this.find(em, space, storyId);
     authorizeIn(actor, space, 'story:read', story.createdBy);
-    return this.withShares(em, story);
+    return this.store.present(em, story);
   }
 
   /**
@@ -226,7 +208,7 @@ export class StoryService {
           ...(stopsSharing ? { sharing: 'team' } : {}),
         },
       });
-      return this.withShares(tx, updated);
+      return this.store.present(tx, updated);
     });
   }
 
@@ -248,7 +230,7 @@ export class StoryService {
         teamId: teamIdOf(space),
         change: { after: { name: story.name } },
       });
-      return this.withShares(tx, { ...story, ...changes });
+      return this.store.present(tx, { ...story, ...changes });
     });
   }
 
@@ -289,15 +271,7 @@ export class StoryService {
       const space = await this.writeSpace(tx, actor, where);
       const story = await this.find(tx, space, storyId);
       authorizeIn(actor, space, 'story:delete', story.createdBy);
-      await dropShares(tx, { tenantId: actor.tenantId, type: 'story', id: story.id });
-      await tx.delete(Story, { id: story.id });
-      await this.deps.audit.record(tx, actor, {
-        action: 'story.deleted',
-        targetType: 'story',
-        targetId: story.id,
-        teamId: teamIdOf(space),
-        change: { before: auditView(story) },
-      });
+      await this.store.remove(tx, actor, story, teamIdOf(space), auditView(story));
     });
   }
 
@@ -325,12 +299,7 @@ export class StoryService {
   }
 
   private find(em: EntityManager, space: Team, id: string): Promise<Story> {
-    return findInTeam(em, Story, { tenantId: space.tenantId, teamId: space.id, id }, NOT_FOUND);
-  }
-
-  private async withShares(em: EntityManager, s: Story): Promise<StoryRecord> {
-    const shares = await sharesOf(em, s.tenantId, 'story', [s.id]);
-    return record(s, shares.get(s.id) ?? []);
+    return this.store.find(em, { tenantId: space.tenantId, teamId: space.id, id });
   }
 }
 
