@@ -9,7 +9,7 @@ import {
 } from '@gatehouse/domain/contracts';
 import type { AllocationRecord, Services } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
-import { mapPage } from './objects.routes.js';
+import { mapPage } from '../http/pages.js';
 
 const TAG = 'allocation';
 

@@ -14,6 +14,7 @@ import {
 import type { AuditEvent, Services } from '@gatehouse/domain';
 import type { Response } from 'express';
 import { defineRoute, type Route } from '../http/define-route.js';
+import { mapPage } from '../http/pages.js';
 
 const TAG = 'audit';
 
@@ -47,7 +48,7 @@ export function auditRoutes(services: Services): Route[] {
       },
       async ({ actor, query }) => {
         const page = await services.auditQuery.list(actor, query);
-        return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+        return mapPage(page, toSummary);
       },
     ),
     defineRoute(

@@ -13,7 +13,8 @@ import {
 } from '@gatehouse/domain/contracts';
 import type { Services } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
-import { mapPage, toSharedObject, toStory } from './objects.routes.js';
+import { mapPage } from '../http/pages.js';
+import { toSharedObject, toStory } from './objects.routes.js';
 
 const TAG = 'drafts';
 const base = '/me/drafts/stories';

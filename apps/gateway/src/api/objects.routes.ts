@@ -52,14 +52,9 @@ import type {
 } from '@gatehouse/domain';
 import type { z } from 'zod';
 import { defineRoute, type Route } from '../http/define-route.js';
+import { mapPage } from '../http/pages.js';
 
 const TAG = 'team objects';
-
-/** A service page mapped item by item. */
-export const mapPage = <R, T>(page: Page<R>, map: (r: R) => T) => ({
-  items: page.items.map(map),
-  nextCursor: page.nextCursor,
-});
 
 export function objectsRoutes(services: Services): Route[] {
   return [

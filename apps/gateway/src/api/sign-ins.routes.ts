@@ -10,6 +10,7 @@ import {
 } from '@gatehouse/domain/contracts';
 import type { Services, SignInEventItem } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
+import { mapPage } from '../http/pages.js';
 import { streamDownload } from './audit.routes.js';
 
 const TAG = 'sign-ins';
@@ -28,7 +29,7 @@ export function signInsRoutes(services: Services): Route[] {
       },
       async ({ actor, query }) => {
         const page = await services.signIns.list(actor, query);
-        return { items: page.items.map(toSignInView), nextCursor: page.nextCursor };
+        return mapPage(page, toSignInView);
       },
     ),
     defineRoute(

@@ -19,6 +19,7 @@ import {
 } from '@gatehouse/domain/contracts';
 import type { AddedMember, TeamMemberRecord, TeamSummaryRecord } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
+import { mapPage } from '../http/pages.js';
 import type { RouterDeps } from '../http/deps.js';
 
 const TAG = 'teams';
@@ -39,7 +40,7 @@ export function teamsRoutes({ services, config }: RouterDeps): Route[] {
       },
       async ({ actor, query }) => {
         const page = await teams.list(actor, query);
-        return { items: page.items.map(toTeamSummary), nextCursor: page.nextCursor };
+        return mapPage(page, toTeamSummary);
       },
     ),
     defineRoute(
@@ -104,7 +105,7 @@ export function teamsRoutes({ services, config }: RouterDeps): Route[] {
       },
       async ({ actor, params, query }) => {
         const page = await teams.members(actor, params.teamId, query);
-        return { items: page.items.map(toTeamMember), nextCursor: page.nextCursor };
+        return mapPage(page, toTeamMember);
       },
     ),
     defineRoute(

@@ -18,6 +18,7 @@ import {
 } from '@gatehouse/domain/contracts';
 import type { DirectoryUser, DirectoryUserDetail, InvitationOutcome } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
+import { mapPage } from '../http/pages.js';
 import type { RouterDeps } from '../http/deps.js';
 
 const TAG = 'users';
@@ -38,7 +39,7 @@ export function usersRoutes({ services, config }: RouterDeps): Route[] {
       },
       async ({ actor, query }) => {
         const page = await directory.list(actor, query);
-        return { items: page.items.map(toUserSummary), nextCursor: page.nextCursor };
+        return mapPage(page, toUserSummary);
       },
     ),
     defineRoute(
