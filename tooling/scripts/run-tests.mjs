@@ -18,6 +18,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const failures = [];
 for (const p of packages) {
   const file = join(root, p, 'test-results.json');
   if (!existsSync(file)) {
@@ -28,7 +29,21 @@ for (const p of packages) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  for (const suite of r.testResults ?? []) {
+    const file = suite.name.slice(root.length);
+    for (const t of suite.assertionResults ?? []) {
+      if (t.status !== 'failed') continue;
+      const why = (t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      failures.push(`FAILED ${file} > ${t.fullName}\n    ${why}`);
+    }
+    // A file that failed to load has no assertions but a message of its own.
+    if (suite.status === 'failed' && !(suite.assertionResults ?? []).length) {
+      failures.push(`FAILED ${file}\n    ${(suite.message ?? '').split('\n')[0].slice(0, 300)}`);
+    }
+  }
 }
+// Repeated at the end so the tail of a CI log names what failed.
+for (const f of failures) console.log(f);
 if (missing.length) console.log(`no test results from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(turbo.status !== 0 || failed > 0 || missing.length ? 1 : 0);
