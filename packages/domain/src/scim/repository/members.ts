@@ -2,7 +2,6 @@
 // existing rows, removing is one `DELETE … WHERE user_id IN (…)`; a group's members are never loaded
 // to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed.
 import type { EntityManager } from 'typeorm';
-import { User } from '../../entities/index.js';
 
 /** Statements stay well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
@@ -27,18 +26,27 @@ export async function rawRows<R>(
   return Array.isArray(result) ? (result as R[]) : [];
 }
 
-/** The ids among `ids` that are live users of the tenant. */
+/**
+ * The ids among `ids` that are live users of the tenant: one primary-key probe per listed id. The
+ * listed ids drive the join (CROSS JOIN fixes SQLite's join order): with `u.id IN (…)`, SQLite,
+ * which has no statistics, preferred walking the tenant's whole userName index (7 ms at 15,000
+ * users, growing with the tenant, instead of 0.2 ms).
+ */
 export async function liveUserIds(tx: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks([...new Set(ids)])) {
-    const rows: Array<{ id: string }> = await tx
-      .createQueryBuilder(User, 'u')
-      .select('u.id', 'id')
-      .where('u.tenant_id = :tenantId AND u.id IN (:...part) AND u.user_name_key IS NOT NULL', {
-        tenantId,
-        part,
-      })
-      .getRawMany();
+    const params: Record<string, unknown> = { tenantId };
+    const values = part.map((id, i) => {
+      params[`u${i}`] = id;
+      return `(:u${i})`;
+    });
+    const rows = await rawRows<{ id: string }>(
+      tx,
+      `WITH listed (id) AS (VALUES ${values.join(', ')})
+       SELECT u.id AS id FROM listed CROSS JOIN users u
+        WHERE u.id = listed.id AND u.tenant_id = :tenantId AND u.user_name_key IS NOT NULL`,
+      params,
+    );
     for (const r of rows) found.add(r.id);
   }
   return found;
