@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import express, { type Express, type Request, type Router } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Services } from '@gatehouse/domain';
@@ -11,7 +11,7 @@ import { errorHandler, routeNotFound } from './http/errors.js';
 import { enforceIpAllowlist } from './http/ip-allowlist.js';
 import { requestId } from './http/request-id.js';
 import { loadSession } from './http/session.js';
-import { scimRouter } from './scim/router.js';
+import { isScimRequest, scimListener } from './scim/router.js';
 import { ScimMetrics } from './scim/metrics.js';
 import type { Logger } from './logger.js';
 
@@ -37,15 +37,20 @@ const READINESS_TIMEOUT_MS = 2_000;
 
 const PROBES = new Set(['/healthz', '/readyz']);
 
-export function buildApp(deps: AppDeps): Express {
+/**
+ * The gateway's request listener: SCIM (under /scim/v2) goes straight to its own lean listener,
+ * everything else through the Express app (probes, /auth, /api, /metrics, the console).
+ */
+export function buildApp(deps: AppDeps): RequestListener {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
+  const security = securityHeaders(config.publicUrl);
   app.use(requestId);
   app.use(accessLog(logger));
-  app.use(securityHeaders(config.publicUrl));
+  app.use(security);
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/scim+json'] }));
 
   app.get('/healthz', (_req, res) => {
@@ -65,13 +70,19 @@ export function buildApp(deps: AppDeps): Express {
       .json({ status: ready ? 'ready' : 'unavailable' });
   });
 
+  let scim: RequestListener | undefined;
   if (deps.services) {
     const routerDeps = { services: deps.services, logger, config };
     const metrics = new ScimMetrics();
+    scim = scimListener({
+      ...routerDeps,
+      metrics,
+      trustProxy: app.get('trust proxy fn') as (addr: string, hop: number) => boolean,
+      headers: headersSetBy(security),
+    });
     app.get('/metrics', (_req, res) => {
       res.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(metrics.render());
     });
-    app.use('/scim/v2', scimRouter({ ...routerDeps, metrics }));
     app.use('/auth', authRouter(routerDeps));
     // Issue 5: the tenant's IP allowlist guards every /api request of a signed-in session.
     app.use('/api', loadSession(deps.services, config), enforceIpAllowlist(deps.services));
@@ -81,7 +92,23 @@ export function buildApp(deps: AppDeps): Express {
   app.use(['/api', '/scim'], routeNotFound);
   app.use(adminConsole(config.adminDistDir));
   app.use(errorHandler(logger));
-  return app;
+  if (!scim) return app;
+  const scimRequests = scim;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (isScimRequest(req.url)) scimRequests(req, res);
+    else app(req, res);
+  };
+}
+
+/** The headers a static middleware (helmet with a fixed policy) sets, captured once. */
+function headersSetBy(middleware: RequestHandler): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  const capture = {
+    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  middleware({} as Request, capture as unknown as Response, () => undefined);
+  return headers;
 }
 
 /** One line per response. Headers are left out (cookies, bearer tokens) but for the user agent. */

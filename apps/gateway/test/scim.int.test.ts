@@ -63,6 +63,36 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
     expect((await t.request('GET', '/Schemas/urn:nope')).status).toBe(404);
   });
 
+  it('answers carry the app’s security headers and echo a valid X-Request-Id; the mount matches in any case', async () => {
+    const res = await t.request('GET', '/ServiceProviderConfig', {
+      headers: { 'x-request-id': 'idp-req-42' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('idp-req-42');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    const forged = await t.request('GET', '/ServiceProviderConfig', { headers: { 'x-request-id': 'a\tb' } });
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const upper = await fetch(`${g.url}/SCIM/V2/ServiceProviderConfig`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
+    expect(upper.status).toBe(200);
+    // A path that only starts like the mount is no SCIM endpoint (SCIM would ask for a token: 401).
+    expect((await fetch(`${g.url}/scim/v2x/Users`)).status).toBe(404);
+  });
+
+  it('an anonymous request is refused before its body is read, whatever its size', async () => {
+    const res = await fetch(`${g.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ userName: 'x'.repeat(5 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="scim"');
+    expect(await json(res)).toMatchObject({ schemas: [ERROR], status: '401' });
+  });
+
   it('users: create (201, Location, ETag), read, replace, patch and delete, with absolute locations', async () => {
     const created = await t.request('POST', '/Users', {
       headers: { 'content-type': 'application/json' },

@@ -1,6 +1,12 @@
-// The SCIM adapter (STYLE §6): checks the bearer token, the media type and the per-token rate limit,
-// hands the parsed request to the domain's ScimHandler and writes `{ status, body }` as
+// The SCIM adapter (STYLE §6). IdPs are machines sending thousands of small requests, so SCIM is
+// served straight from node:http rather than through the admin app's Express stack (helmet,
+// pino-http, the router): the same security headers (computed once from the app's helmet config),
+// one access-log line per response, the body parsed by the same body-parser with the same limit.
+// It checks the bearer token, the tenant's IP allowlist, the media type and the per-token rate
+// limit, hands the parsed request to the domain's ScimHandler and writes `{ status, body }` as
 // application/scim+json. Every request a token makes is recorded in the provisioning log.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import {
   DEFAULT_SCIM_LIMITS,
   InvalidInput,
@@ -13,39 +19,51 @@ import {
   type ScimPrincipal,
   type ScimResult,
 } from '@gatehouse/domain';
-import {
-  Router,
-  type ErrorRequestHandler,
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express';
+import express, { type Request, type Response } from 'express';
+import proxyAddr from 'proxy-addr';
 import type { RouterDeps } from '../http/deps.js';
 import { toProblem, toScimError, type Problem } from '../http/errors.js';
+import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { ScimMetrics } from './metrics.js';
 
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+export const SCIM_BASE_PATH = '/scim/v2';
 
-/** Per-request state the adapter keeps on `res.locals`. */
-interface ScimLocals {
+export interface ScimListenerDeps extends RouterDeps {
+  metrics?: ScimMetrics;
+  /** Express's compiled `trust proxy` setting, so req.ip means the same here as in the admin app. */
+  trustProxy: (addr: string, hop: number) => boolean;
+  /** The response headers every answer carries (the app's security headers). */
+  headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/** One SCIM request as the adapter sees it. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  id: string;
   started: bigint;
+  /** Under /scim/v2, without the query string. */
+  path: string;
+  search: string;
+  ip: string;
   principal?: ScimPrincipal;
   recorded?: boolean;
 }
 
-export interface ScimRouterDeps extends RouterDeps {
-  metrics?: ScimMetrics;
+/** Whether a request's URL is under /scim/v2 (matched case-insensitively, as Express mounts were). */
+export function isScimRequest(url: string | undefined): boolean {
+  const u = url ?? '';
+  const prefix = u.slice(0, SCIM_BASE_PATH.length).toLowerCase();
+  const next = u.charAt(SCIM_BASE_PATH.length);
+  return prefix === SCIM_BASE_PATH && (next === '' || next === '/' || next === '?');
 }
 
-/**
- * Mounted at /scim/v2. Returns the router and, after it, an error recorder: a request refused before
- * the router runs (malformed JSON, an oversized body) still reaches the provisioning log.
- */
-export function scimRouter(deps: ScimRouterDeps): [Router, ErrorRequestHandler] {
+/** The node:http listener for everything under /scim/v2 (see isScimRequest). */
+export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { services, logger, config } = deps;
-  const baseUrl = `${config.publicUrl}/scim/v2`;
+  const baseUrl = `${config.publicUrl}${SCIM_BASE_PATH}`;
   const handler = new ScimHandler(services.provisioning, {
     ...DEFAULT_SCIM_LIMITS,
     bulkMaxPayloadSize: byteCount(config.bodyLimit),
@@ -57,36 +75,41 @@ export function scimRouter(deps: ScimRouterDeps): [Router, ErrorRequestHandler] 
   });
   services.provisioningLog.onError = (err) =>
     logger.warn({ err }, 'Provisioning log entries could not be written');
+  const parseJson = express.json({
+    limit: config.bodyLimit,
+    type: ['application/json', 'application/scim+json'],
+  });
+  const readBody = (x: Exchange) =>
+    new Promise<unknown>((resolve, reject) => {
+      const req = x.req as Request;
+      parseJson(req, x.res as Response, (err?: unknown) => (err ? reject(err) : resolve(req.body)));
+    });
 
-  const locals = (res: Response) => res.locals as ScimLocals;
-
-  const record = (req: Request, res: Response, status: number, result?: ScimResult, problem?: Problem) => {
-    const state = locals(res);
-    deps.metrics?.observeRequest(req.method, status);
-    if (!state.principal || state.recorded) return;
-    state.recorded = true;
+  const record = (x: Exchange, status: number, result?: ScimResult, problem?: Problem) => {
+    deps.metrics?.observeRequest(x.req.method ?? 'GET', status);
+    if (!x.principal || x.recorded) return;
+    x.recorded = true;
     services.provisioningLog.record({
-      tenantId: state.principal.tenantId,
-      tokenId: state.principal.tokenId,
-      tokenName: state.principal.label,
-      method: req.method,
-      path: req.originalUrl,
+      tenantId: x.principal.tenantId,
+      tokenId: x.principal.tokenId,
+      tokenName: x.principal.label,
+      method: x.req.method ?? 'GET',
+      path: x.req.url ?? '',
       status,
-      durationMs: elapsedMs(state.started),
+      durationMs: elapsedMs(x.started),
       resourceType: result?.resourceType ?? null,
-      resourceId: result?.resourceId ?? resourceIdOf(req.path),
+      resourceId: result?.resourceId ?? resourceIdOf(x.path),
       changes: result?.changes ?? null,
       error: problem ? `${problem.code}: ${problem.detail}` : null,
-      requestId: String(req.id),
+      requestId: x.id,
     });
   };
 
-  const authenticate: RequestHandler = async (req, res, next) => {
-    locals(res).started = process.hrtime.bigint();
-    const token = bearerToken(req.get('authorization'));
+  const authenticate = async (x: Exchange): Promise<ScimPrincipal> => {
+    const token = bearerToken(x.req.headers.authorization);
     const principal = token ? await services.scimTokens.authenticate(token) : null;
     if (!principal) {
-      res.set('WWW-Authenticate', 'Bearer realm="scim"');
+      x.res.setHeader('WWW-Authenticate', 'Bearer realm="scim"');
       throw new Unauthenticated(
         'scim.unauthenticated',
         token
@@ -95,110 +118,136 @@ export function scimRouter(deps: ScimRouterDeps): [Router, ErrorRequestHandler] 
       );
     }
     // The owner may extend the tenant's IP allowlist to SCIM (Tenant.settings.ipAllowlistOnScim).
-    if (!(await services.ipAllowlist.allowsScim(principal.tenantId, req.ip ?? null))) {
+    if (!(await services.ipAllowlist.allowsScim(principal.tenantId, x.ip))) {
       throw new PermissionDenied(
         'ip.not_allowed',
         'This address is not on the tenant’s IP allowlist for SCIM.',
       );
     }
-    locals(res).principal = principal;
-    next();
+    return principal;
   };
 
-  const mediaType: RequestHandler = (req, _res, next) => {
-    // express.json parsed application/json and application/scim+json; any other body is not SCIM.
-    if (WITH_BODY.has(req.method) && req.body === undefined && hasBody(req)) {
+  const rateLimit = async (x: Exchange, principal: ScimPrincipal, body: unknown) => {
+    // Deprovisioning (active=false, DELETE) is never throttled: a limit must not keep access alive.
+    if (isDeprovisioning(x.req.method ?? 'GET', x.path, body)) return;
+    const decision = await services.scimRateLimit.take(principal.tokenId);
+    if (!decision.allowed) {
+      throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
+  };
+
+  const serve = async (x: Exchange) => {
+    const method = x.req.method ?? 'GET';
+    const principal = await authenticate(x);
+    x.principal = principal;
+    // Read only once the caller is known: an anonymous client cannot make the gateway buffer bodies.
+    const body = await readBody(x);
+    // body-parser parsed application/json and application/scim+json; any other body is not SCIM.
+    if (WITH_BODY.has(method) && body === undefined && hasBody(x.req)) {
       throw new InvalidInput(
         'request.unsupported_media_type',
         'Send the body as application/scim+json or application/json (RFC 7644 §3.1).',
         { scimType: 'invalidSyntax' },
       );
     }
-    next();
-  };
-
-  const rateLimit: RequestHandler = async (req, res, next) => {
-    const principal = locals(res).principal;
-    // Deprovisioning (active=false, DELETE) is never throttled: a limit must not keep access alive.
-    if (principal && !isDeprovisioning(req.method, req.path, req.body)) {
-      const decision = await services.scimRateLimit.take(principal.tokenId);
-      if (!decision.allowed) {
-        throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
-          retryAfterSeconds: decision.retryAfterSeconds,
-        });
-      }
-    }
-    next();
-  };
-
-  const dispatch: RequestHandler = async (req, res) => {
-    const state = locals(res);
-    const principal = state.principal as ScimPrincipal;
+    await rateLimit(x, principal, body);
     const actor: ActorContext = {
       kind: 'provisioner',
       tenantId: principal.tenantId,
       tokenId: principal.tokenId,
       label: principal.label,
-      ip: req.ip ?? null,
+      ip: x.ip,
     };
     const result = await handler.handle({
-      method: req.method,
-      path: req.path,
-      query: req.query as Record<string, unknown>,
-      body: req.body,
-      ifMatch: req.get('if-match'),
-      ifNoneMatch: req.get('if-none-match'),
+      method,
+      path: x.path,
+      query: parseQuery(x.search),
+      body,
+      ifMatch: header(x.req, 'if-match'),
+      ifNoneMatch: header(x.req, 'if-none-match'),
       baseUrl,
       actor,
     });
     if (result.deprovisioned) {
-      deps.metrics?.observeDeprovision(elapsedMs(state.started) / 1000, result.deprovisioned.sessionsRevoked);
+      deps.metrics?.observeDeprovision(elapsedMs(x.started) / 1000, result.deprovisioned.sessionsRevoked);
     }
-    res.status(result.status);
-    for (const [name, value] of Object.entries(result.headers ?? {})) res.set(name, value);
-    if (result.body === undefined || result.status === 204 || result.status === 304) res.end();
-    else writeJson(res, result.body);
-    record(req, res, result.status, result);
+    x.res.statusCode = result.status;
+    for (const [name, value] of Object.entries(result.headers ?? {})) x.res.setHeader(name, value);
+    if (result.body === undefined || result.status === 204 || result.status === 304) x.res.end();
+    else writeJson(x.res, result.body);
+    record(x, result.status, result);
   };
 
-  const answerError: ErrorRequestHandler = (err: unknown, req, res, _next: NextFunction) => {
+  const answerError = (x: Exchange, err: unknown) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) logger.error({ err, reqId: req.id, path: req.path }, 'SCIM request failed');
-    record(req, res, problem.status, undefined, problem);
-    if (res.headersSent) {
-      res.destroy();
+    if (problem.status >= 500) logger.error({ err, reqId: x.id, path: x.path }, 'SCIM request failed');
+    record(x, problem.status, undefined, problem);
+    if (x.res.headersSent) {
+      x.res.destroy();
       return;
     }
     const retryAfter = (problem.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (problem.status === 429 && typeof retryAfter === 'number')
-      res.set('Retry-After', String(Math.ceil(retryAfter)));
-    writeJson(res.status(problem.status), toScimError(problem));
+      x.res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
+    x.res.statusCode = problem.status;
+    writeJson(x.res, toScimError(problem));
   };
 
-  const router = Router();
-  router.use(authenticate, mediaType, rateLimit, dispatch, answerError);
-
-  /** Errors raised before the router (body-parser): logged for the token's tenant, then answered as usual. */
-  const recordRejected: ErrorRequestHandler = async (err: unknown, req, res, next) => {
-    if (!locals(res).started) locals(res).started = process.hrtime.bigint();
-    const token = bearerToken(req.get('authorization'));
-    const principal = token ? await services.scimTokens.authenticate(token).catch(() => null) : null;
-    if (principal) {
-      locals(res).principal = principal;
-      record(req, res, toProblem(err).status, undefined, toProblem(err));
-    }
-    next(err);
+  const logAccess = (x: Exchange) => {
+    const status = x.res.statusCode;
+    const level = status >= 500 ? 'error' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    // The shape of the admin app's access log (pino-http); the query string is left out.
+    logger[level](
+      {
+        reqId: x.id,
+        req: {
+          method: x.req.method,
+          path: SCIM_BASE_PATH + x.path,
+          ip: x.ip,
+          userAgent: x.req.headers['user-agent'],
+        },
+        res: { statusCode: status },
+        responseTime: Math.round(elapsedMs(x.started)),
+      },
+      `${x.req.method} ${SCIM_BASE_PATH}${x.path} ${status}`,
+    );
   };
-  return [router, recordRejected];
+
+  return (req, res) => {
+    const url = req.url ?? SCIM_BASE_PATH;
+    const q = url.indexOf('?');
+    const rest = (q < 0 ? url : url.slice(0, q)).slice(SCIM_BASE_PATH.length);
+    const x: Exchange = {
+      req,
+      res,
+      id: requestIdOf(header(req, REQUEST_ID_HEADER)),
+      started: process.hrtime.bigint(),
+      path: rest === '' ? '/' : rest,
+      search: q < 0 ? '' : url.slice(q + 1),
+      ip: proxyAddr(req, deps.trustProxy),
+    };
+    for (const [name, value] of deps.headers) res.setHeader(name, value);
+    res.setHeader(REQUEST_ID_HEADER, x.id);
+    res.once('finish', () => logAccess(x));
+    serve(x).catch((err: unknown) => answerError(x, err));
+  };
 }
 
-/**
- * Writes the body as it is: `res.send` would add Express's content-hash ETag, and a SCIM resource's
- * ETag is its version (RFC 7644 §3.14), set by the handler.
- */
-function writeJson(res: Response, body: unknown): void {
-  const payload = Buffer.from(JSON.stringify(body));
-  res.set('Content-Type', SCIM_JSON).set('Content-Length', String(payload.length)).end(payload);
+/** Writes the body as application/scim+json; a resource's ETag is its version, set by the handler. */
+function writeJson(res: ServerResponse, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.setHeader('Content-Type', SCIM_JSON);
+  res.setHeader('Content-Length', Buffer.byteLength(payload));
+  // A string goes out in one write with the head; a Buffer would take a second (writev).
+  res.end(payload);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -206,9 +255,9 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function hasBody(req: Request): boolean {
-  const length = Number(req.get('content-length') ?? 0);
-  return length > 0 || req.get('transfer-encoding') !== undefined;
+function hasBody(req: IncomingMessage): boolean {
+  const length = Number(req.headers['content-length'] ?? 0);
+  return length > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 function elapsedMs(started: bigint | undefined): number {
