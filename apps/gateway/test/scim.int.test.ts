@@ -181,7 +181,11 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       body: patch({ op: 'replace', path: 'title', value: 'X' }),
     });
     expect(stale.status).toBe(412);
-    expect(await json(stale)).toMatchObject({ schemas: [ERROR], status: '412' });
+    expect(await json(stale)).toMatchObject({
+      schemas: [ERROR],
+      status: '412',
+      scimType: 'preconditionFailed',
+    });
     const fresh = await t.request('PATCH', `/Users/${id}`, {
       headers: { 'if-match': 'W/"1"' },
       body: patch({ op: 'replace', path: 'title', value: 'X' }),
@@ -197,25 +201,25 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
     const cases: Array<
       [string, (t: Tenant, g: ScimGateway) => Promise<Response>, number, string | undefined]
     > = [
-      ['no bearer token', (_t, gw) => fetch(`${gw.url}/scim/v2/Users`), 401, undefined],
+      ['no bearer token', (_t, gw) => fetch(`${gw.url}/scim/v2/Users`), 401, 'unauthorized'],
       [
         'a wrong bearer token',
         (_t, gw) => fetch(`${gw.url}/scim/v2/Users`, { headers: { authorization: 'Bearer ghs_wrong' } }),
         401,
-        undefined,
+        'unauthorized',
       ],
       [
         'an unknown user id',
         (tn) => tn.request('GET', '/Users/6f1c0b6e-0000-4000-8000-000000000000'),
         404,
-        undefined,
+        'notFound',
       ],
-      ['an unknown endpoint', (tn) => tn.request('GET', '/Widgets'), 404, undefined],
+      ['an unknown endpoint', (tn) => tn.request('GET', '/Widgets'), 404, 'notFound'],
       [
         'an id that is not valid percent-encoding',
         (tn) => tn.request('GET', '/Users/%E0%A4%A'),
         404,
-        undefined,
+        'notFound',
       ],
       [
         'a duplicate userName in another case',
@@ -301,7 +305,7 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
         'a body over the size limit',
         (tn) => tn.request('POST', '/Users', { body: { userName: 'big', title: 'x'.repeat(1_100_000) } }),
         413,
-        undefined,
+        'tooLarge',
       ],
       [
         'a body in another media type',
@@ -317,7 +321,7 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
         'a method an endpoint does not answer',
         (tn) => tn.request('PUT', '/Users', { body: {} }),
         404,
-        undefined,
+        'notFound',
       ],
       [
         'a negative startIndex and a huge count are only clamped',
@@ -522,7 +526,11 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       const refused = await tn.request('GET', '/Users');
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await json(refused)).toMatchObject({ schemas: [ERROR], status: '429' });
+      expect(await json(refused)).toMatchObject({
+        schemas: [ERROR],
+        status: '429',
+        scimType: 'tooManyRequests',
+      });
       const deactivated = await tn.request('PATCH', `/Users/${id}`, {
         body: patch({ op: 'Replace', path: 'active', value: 'False' }),
       });

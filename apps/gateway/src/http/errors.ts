@@ -48,6 +48,18 @@ const CODE_STATUS: Readonly<Record<string, number>> = {
 };
 // A body that is not JSON, or not the shape the schema asks for, is `invalidSyntax` (RFC 7644 §3.12).
 const SCIM_SYNTAX_CODES = new Set(['request.malformed_json', 'request.invalid']);
+// RFC 7644 Table 9 has keywords for 400 and 409 only; every other 4xx still carries a scimType (the
+// issue's contract: one field for a client to branch on), named after its status.
+const SCIM_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  412: 'preconditionFailed',
+  413: 'tooLarge',
+  415: 'invalidSyntax',
+  429: 'tooManyRequests',
+};
 
 type RequestProblem = Omit<Problem, 'kind' | 'details'>;
 
@@ -118,11 +130,8 @@ export function toScimError(p: Problem): ScimError {
   const scimType =
     typeof declared === 'string'
       ? declared
-      : p.kind
-        ? SCIM_TYPE[p.kind]
-        : SCIM_SYNTAX_CODES.has(p.code)
-          ? 'invalidSyntax'
-          : undefined;
+      : ((p.kind && SCIM_TYPE[p.kind]) ??
+        (SCIM_SYNTAX_CODES.has(p.code) ? 'invalidSyntax' : SCIM_TYPE_BY_STATUS[p.status]));
   return {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
     status: String(p.status),

@@ -4,6 +4,8 @@ import {
   InvariantViolated,
   NotFound,
   PermissionDenied,
+  PreconditionFailed,
+  Unauthenticated,
   type DomainError,
 } from '@gatehouse/domain';
 import { describe, expect, it } from 'vitest';
@@ -127,11 +129,25 @@ describe('toScimError', () => {
     expect(toScimError(toProblem(err))).toEqual({ schemas, status, scimType, detail: toProblem(err).detail });
   });
 
-  it('a problem without a SCIM type has no scimType member', () => {
-    expect(toScimError(toProblem(new NotFound('scim.user_not_found', 'No such user.')))).toEqual({
-      schemas,
-      status: '404',
-      detail: 'No such user.',
-    });
-  });
+  it.each([
+    ['no token', new Unauthenticated('scim.unauthenticated', 'Send a token.'), '401', 'unauthorized'],
+    ['an unknown id', new NotFound('scim.user_not_found', 'No such user.'), '404', 'notFound'],
+    [
+      'a stale version',
+      new PreconditionFailed('scim.version_mismatch', 'Stale.'),
+      '412',
+      'preconditionFailed',
+    ],
+    ['a body too large', bodyParserError('entity.too.large', 413), '413', 'tooLarge'],
+  ])(
+    '%s (a status RFC 7644 has no keyword for) still answers %s with scimType %s',
+    (_n, err, status, scimType) => {
+      expect(toScimError(toProblem(err))).toEqual({
+        schemas,
+        status,
+        scimType,
+        detail: toProblem(err).detail,
+      });
+    },
+  );
 });
