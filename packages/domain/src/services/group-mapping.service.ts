@@ -9,6 +9,7 @@ import { Group, GroupMapping, GroupMember, Team, TeamMembership, User } from '..
 import { newId } from '../crypto.js';
 import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { TEAM_ROLES, type TeamRole, type TenantRole } from '../permissions/index.js';
+import { Positional } from '../repositories/positional.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { getTeam } from '../repositories/teams.repository.js';
 import type { AuditLog } from './audit.js';
@@ -342,17 +343,7 @@ function* scopeChunks(scope: UserScope): Generator<UserScope> {
   }
 }
 
-/** Positional placeholders for the dialect (`$1` on PostgreSQL, `?` on SQLite). */
-class Params {
-  readonly values: unknown[] = [];
-  constructor(private readonly postgres: boolean) {}
-  add(value: unknown): string {
-    this.values.push(value);
-    return this.postgres ? `$${this.values.length}` : '?';
-  }
-}
-
-function scopeSql(scope: UserScope, params: Params, tenantId: string): string {
+function scopeSql(scope: UserScope, params: Positional, tenantId: string): string {
   if (scope.kind === 'all') return '';
   if (scope.kind === 'group') {
     return ` AND gm.user_id IN (SELECT g2.user_id FROM group_members g2 WHERE g2.tenant_id = ${params.add(tenantId)} AND g2.group_id = ${params.add(scope.groupId)})`;
@@ -372,7 +363,7 @@ async function teamRoleRows(
 ): Promise<Array<{ userId: string; teamId: string; rank: number | string }>> {
   const teamMappings = mappings.filter((m) => m.target === 'team' && m.teamId && m.teamRole);
   if (teamMappings.length === 0 || (scope.kind === 'users' && scope.userIds.length === 0)) return [];
-  const params = new Params(em.connection.options.type === 'postgres');
+  const params = new Positional(em);
   const values = teamMappings
     .map(
       (m) =>
@@ -400,7 +391,7 @@ async function managerRows(
 ): Promise<string[]> {
   const groups = [...new Set(mappings.filter((m) => m.target === 'tenant_role').map((m) => m.groupId))];
   if (groups.length === 0 || (scope.kind === 'users' && scope.userIds.length === 0)) return [];
-  const params = new Params(em.connection.options.type === 'postgres');
+  const params = new Positional(em);
   const tenant = params.add(tenantId);
   const groupList = groups.map((g) => params.add(g)).join(', ');
   const rows: Array<{ userId: string }> = await em.query(
@@ -550,6 +541,11 @@ function withEffectiveRoles(changes: readonly MappedRoleChange[], grants: Grants
   });
 }
 
+/**
+ * Writes the changes set-wise, so a +100 PATCH of a mapped group costs a few statements, not one per
+ * user: the manager role granted and withdrawn in one UPDATE each, the memberships only a mapping
+ * held deleted per team, the others upserted in one multi-row INSERT.
+ */
 async function applyChanges(
   tx: EntityManager,
   tenantId: string,
@@ -557,35 +553,61 @@ async function applyChanges(
   grants: Grants,
   now: Date,
 ): Promise<void> {
+  const managers = new Map<TenantRole | null, string[]>();
+  const emptied = new Map<string, string[]>(); // team → users
+  const upserts: MappedRoleChange[] = [];
+  const add = <K>(map: Map<K, string[]>, key: K, userId: string) => {
+    const list = map.get(key);
+    if (list) list.push(userId);
+    else map.set(key, [userId]);
+  };
   for (const change of changes) {
     if (change.scope === 'tenant') {
-      const mappedTenantRole = change.mappedAfter === 'manager' ? 'manager' : null;
-      await tx.update(User, { tenantId, id: change.userId }, { mappedTenantRole, updatedAt: now });
-      continue;
-    }
-    const teamId = change.teamId as string;
-    const mappedRole = change.mappedAfter as TeamRole | null;
-    if (mappedRole === null && !grants.memberships.get(grantKey(change.userId, teamId))?.role) {
+      add(managers, change.mappedAfter === 'manager' ? 'manager' : null, change.userId);
+    } else if (
+      change.mappedAfter === null &&
+      !grants.memberships.get(grantKey(change.userId, change.teamId))?.role
+    ) {
       // the mapping was this membership's only reason
-      await tx.delete(TeamMembership, { tenantId, teamId, userId: change.userId });
-      continue;
+      add(emptied, change.teamId as string, change.userId);
+    } else {
+      upserts.push(change);
     }
+  }
+  for (const [mappedTenantRole, userIds] of managers) {
+    for (const ids of chunked(userIds)) {
+      await tx.update(User, { tenantId, id: In(ids) }, { mappedTenantRole, updatedAt: now });
+    }
+  }
+  for (const [teamId, userIds] of emptied) {
+    for (const ids of chunked(userIds))
+      await tx.delete(TeamMembership, { tenantId, teamId, userId: In(ids) });
+  }
+  for (const part of chunked(upserts)) {
     await tx
       .createQueryBuilder()
       .insert()
       .into(TeamMembership)
-      .values({
-        teamId,
-        userId: change.userId,
-        tenantId,
-        role: null,
-        mappedRole,
-        createdAt: now,
-        updatedAt: now,
-      })
+      .values(
+        part.map((c) => ({
+          teamId: c.teamId as string,
+          userId: c.userId,
+          tenantId,
+          role: null,
+          mappedRole: c.mappedAfter as TeamRole | null,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
       .orUpdate(['mapped_role', 'updated_at'], ['team_id', 'user_id'])
       .execute();
   }
+}
+
+function chunked<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
 }
 
 async function withNames(

@@ -16,13 +16,7 @@ import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
 import { groupColumns, groupDoc, planMembers, type GroupColumns, type MemberPlan } from '../scim/groups.js';
 import { applyPatch } from '../scim/patch/apply.js';
 import type { CanonicalOp } from '../scim/patch/normalize.js';
-import {
-  addMembers,
-  liveUserIds,
-  rawRows,
-  removeMembers,
-  replaceMembers,
-} from '../scim/repository/members.js';
+import { addMembers, rawRows, removeMembers, replaceMembers } from '../scim/repository/members.js';
 import {
   groupsOf,
   listGroups,
@@ -358,8 +352,8 @@ export class ProvisioningService {
         updatedAt: now,
       });
       await uniqueOrConflict(() => tx.insert(Group, group), columns);
-      await this.assertUsers(tx, actor.tenantId, members);
-      const added = await addMembers(tx, actor.tenantId, group.id, members, now);
+      const { added, unknown } = await addMembers(tx, actor.tenantId, group.id, members, now);
+      refuseUnknownUsers(unknown);
       await this.deps.audit.record(tx, actor, {
         action: 'group.created',
         targetType: 'group',
@@ -385,11 +379,11 @@ export class ProvisioningService {
     authorize(actor, 'group:provision');
     const columns = groupColumns(resource);
     return this.write(actor, async (tx) => {
-      const group = await this.lockGroup(tx, actor, id, ifMatch);
+      const locked = await this.lockGroup(tx, actor, id, ifMatch);
       return this.saveGroup(
         tx,
         actor,
-        group,
+        locked,
         columns,
         { replace: members, add: new Set(), remove: new Set(), mustExist: new Set() },
         body,
@@ -410,9 +404,10 @@ export class ProvisioningService {
     const attrOps = ops.filter((o) => !memberOps.includes(o));
     const plan = planMembers(memberOps);
     return this.write(actor, async (tx) => {
-      const group = await this.lockGroup(tx, actor, id, ifMatch);
+      const locked = await this.lockGroup(tx, actor, id, ifMatch);
+      const { group } = locked;
       const doc = applyPatch(groupDoc(group), attrOps, { type: RESOURCE_TYPES.Group, id: group.id });
-      return this.saveGroup(tx, actor, group, groupColumns(doc), plan, body);
+      return this.saveGroup(tx, actor, locked, groupColumns(doc), plan, body);
     });
   }
 
@@ -420,16 +415,16 @@ export class ProvisioningService {
   async deleteGroup(actor: ActorContext, id: string, ifMatch?: IfMatch): Promise<Provisioned<null>> {
     authorize(actor, 'group:provision');
     return this.write(actor, async (tx) => {
-      const group = await this.lockGroup(tx, actor, id, ifMatch);
-      const mappings = await tx.find(GroupMapping, {
-        where: { tenantId: actor.tenantId, groupId: group.id },
-      });
+      const { group, mapped } = await this.lockGroup(tx, actor, id, ifMatch);
+      const mappings = mapped
+        ? await tx.find(GroupMapping, { where: { tenantId: actor.tenantId, groupId: group.id } })
+        : [];
       const members = await rawRows<{ user_id: string }>(
         tx,
         'DELETE FROM group_members WHERE tenant_id = :tenantId AND group_id = :groupId RETURNING user_id',
         { tenantId: actor.tenantId, groupId: group.id },
       );
-      await tx.delete(GroupMapping, { tenantId: actor.tenantId, groupId: group.id });
+      if (mapped) await tx.delete(GroupMapping, { tenantId: actor.tenantId, groupId: group.id });
       await tx.delete(Group, { id: group.id });
       const roles = mappings.length
         ? await recomputeMappedRoles(
@@ -463,35 +458,42 @@ export class ProvisioningService {
    * Tenant, then group. The tenant lock orders membership changes with group-mapping changes (which
    * take it too), so a mapping created meanwhile is applied to members added meanwhile; concurrent
    * member changes to one group line up on the group lock (PostgreSQL; SQLite has one writer).
+   * `mapped` (does a group mapping name the group?) is read under the tenant lock, so it holds
+   * until this transaction ends.
    */
   private async lockGroup(
     tx: EntityManager,
     actor: ActorContext,
     id: string,
     ifMatch?: IfMatch,
-  ): Promise<Group> {
+  ): Promise<LockedGroup> {
     await lockTenant(tx, actor.tenantId);
-    const group = await forUpdate(
+    const { entities, raw } = await forUpdate(
       tx,
       tx
         .createQueryBuilder(Group, 'g')
+        .addSelect(
+          'EXISTS (SELECT 1 FROM group_mappings m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id)',
+          'mapped',
+        )
         .where('g.tenant_id = :tenantId AND g.id = :id', { tenantId: actor.tenantId, id }),
-    ).getOne();
+    ).getRawAndEntities<{ mapped: boolean | number }>();
+    const group = entities[0];
     if (!group) throw groupNotFound(id);
     checkVersion(group.version, ifMatch);
-    return group;
+    // PostgreSQL answers a boolean, SQLite 0 or 1.
+    return { group, mapped: Boolean(Number(raw[0]?.mapped)) };
   }
 
   private async saveGroup(
     tx: EntityManager,
     actor: ActorContext,
-    group: Group,
+    { group, mapped }: LockedGroup,
     columns: GroupColumns,
     plan: MemberPlan,
     body: unknown,
   ): Promise<Provisioned<Group>> {
     const now = this.deps.clock.now();
-    await this.assertUsers(tx, actor.tenantId, [...(plan.replace ?? []), ...plan.add]);
     const { added, removed } = await this.applyPlan(tx, actor.tenantId, group.id, plan, now);
     const renamed = columns.displayName !== group.displayName || columns.externalId !== group.externalId;
     const changes: Record<string, unknown> = { ...memberDiff(added, removed) };
@@ -522,12 +524,11 @@ export class ProvisioningService {
           .execute(),
       columns,
     );
-    const mapped =
-      (added.length || removed.length) &&
-      (await tx.count(GroupMapping, { where: { tenantId: actor.tenantId, groupId: group.id } }));
-    const roles = mapped
-      ? await recomputeMappedRoles(tx, actor.tenantId, [...added, ...removed], this.deps.clock)
-      : [];
+    // Only the users whose membership changed can have gained or lost a mapped role.
+    const roles =
+      mapped && (added.length || removed.length)
+        ? await recomputeMappedRoles(tx, actor.tenantId, [...added, ...removed], this.deps.clock)
+        : [];
     await this.deps.audit.record(tx, actor, {
       action: renamed ? 'group.updated' : 'group.members_changed',
       targetType: 'group',
@@ -546,6 +547,11 @@ export class ProvisioningService {
     return { resource: updated, changes };
   }
 
+  /**
+   * Removals, then additions, each one statement per 500 ids. Unknown ids are refused before a
+   * removal that missed its member (the order of the answers when ids were checked before any
+   * write); either error rolls the transaction back, writes included.
+   */
   private async applyPlan(
     tx: EntityManager,
     tenantId: string,
@@ -553,29 +559,39 @@ export class ProvisioningService {
     plan: MemberPlan,
     now: Date,
   ): Promise<{ added: string[]; removed: string[] }> {
-    if (plan.replace) return replaceMembers(tx, tenantId, groupId, plan.replace, now);
+    if (plan.replace) {
+      const { added, removed, unknown } = await replaceMembers(tx, tenantId, groupId, plan.replace, now);
+      refuseUnknownUsers(unknown);
+      return { added, removed };
+    }
     const removed = plan.remove.size ? await removeMembers(tx, tenantId, groupId, [...plan.remove]) : [];
-    const missing = [...plan.mustExist].filter((id) => !removed.includes(id));
+    const { added, unknown } = plan.add.size
+      ? await addMembers(tx, tenantId, groupId, [...plan.add], now)
+      : { added: [], unknown: [] };
+    refuseUnknownUsers(unknown);
+    const wereMembers = new Set(removed);
+    const missing = [...plan.mustExist].filter((id) => !wereMembers.has(id));
     if (missing.length) {
       throw scimInvalid('noTarget', `Not a member of this group: ${missing.slice(0, 5).join(', ')}.`, {
         missing,
       });
     }
-    const added = plan.add.size ? await addMembers(tx, tenantId, groupId, [...plan.add], now) : [];
     return { added, removed };
   }
+}
 
-  /** Members must be live users of the tenant; another tenant's id is as unknown as a made-up one. */
-  private async assertUsers(tx: EntityManager, tenantId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const live = await liveUserIds(tx, tenantId, ids);
-    const unknown = [...new Set(ids)].filter((id) => !live.has(id));
-    if (unknown.length) {
-      throw scimInvalid('invalidValue', `No such user: ${unknown.slice(0, 5).join(', ')}.`, {
-        unknown: unknown.slice(0, 100),
-      });
-    }
-  }
+/** A group locked for a write, and whether a group mapping names it. */
+interface LockedGroup {
+  group: Group;
+  mapped: boolean;
+}
+
+/** Members must be live users of the tenant; another tenant's id is as unknown as a made-up one. */
+function refuseUnknownUsers(unknown: string[]): void {
+  if (unknown.length === 0) return;
+  throw scimInvalid('invalidValue', `No such user: ${unknown.slice(0, 5).join(', ')}.`, {
+    unknown: unknown.slice(0, 100),
+  });
 }
 
 function checkVersion(version: number, ifMatch: IfMatch | undefined): void {

@@ -2,6 +2,7 @@
 // existing rows, removing is one `DELETE … WHERE user_id IN (…)`; a group's members are never loaded
 // to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed.
 import type { EntityManager } from 'typeorm';
+import { Positional } from '../../repositories/positional.js';
 
 /** Statements stay well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
@@ -19,62 +20,80 @@ export async function rawRows<R>(
   params: Record<string, unknown>,
 ): Promise<R[]> {
   const [query, values] = tx.connection.driver.escapeQueryWithParameters(sql, params);
-  const result: unknown = await tx.query(query, values);
+  return positionalRows(tx, query, values);
+}
+
+/** Runs SQL with positional parameters (see `Positional`) and returns its rows whichever driver answers. */
+async function positionalRows<R>(tx: EntityManager, sql: string, values: unknown[]): Promise<R[]> {
+  const result: unknown = await tx.query(sql, values);
   // TypeORM's PostgreSQL runner answers UPDATE/DELETE as [rows, rowCount].
   if (Array.isArray(result) && Array.isArray(result[0]) && typeof result[1] === 'number')
     return result[0] as R[];
   return Array.isArray(result) ? (result as R[]) : [];
 }
 
+/** The listed ids as a table, `listed (id)`, to join into users with `liveUsersOfListed`. */
+const listedIds = (p: Positional, ids: string[]) =>
+  `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;
+
 /**
- * The ids among `ids` that are live users of the tenant: one primary-key probe per listed id. The
- * listed ids drive the join (CROSS JOIN fixes SQLite's join order): with `u.id IN (…)`, SQLite,
- * which has no statistics, preferred walking the tenant's whole userName index (7 ms at 15,000
- * users, growing with the tenant, instead of 0.2 ms).
+ * The live users of the tenant among `listed`: one primary-key probe per listed id. CROSS JOIN fixes
+ * SQLite's join order: with `u.id IN (…)`, SQLite, which has no statistics, preferred walking the
+ * tenant's whole userName index (7 ms at 15,000 users, growing with the tenant, instead of 0.2 ms).
  */
-export async function liveUserIds(tx: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
+const liveUsersOfListed = (p: Positional, tenantId: string) =>
+  `FROM listed CROSS JOIN users u
+    WHERE u.id = listed.id AND u.tenant_id = ${p.add(tenantId)} AND u.user_name_key IS NOT NULL`;
+
+/** The ids among `ids` that are live users of the tenant. */
+async function liveUserIds(tx: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks([...new Set(ids)])) {
-    const params: Record<string, unknown> = { tenantId };
-    const values = part.map((id, i) => {
-      params[`u${i}`] = id;
-      return `(:u${i})`;
-    });
-    const rows = await rawRows<{ id: string }>(
-      tx,
-      `WITH listed (id) AS (VALUES ${values.join(', ')})
-       SELECT u.id AS id FROM listed CROSS JOIN users u
-        WHERE u.id = listed.id AND u.tenant_id = :tenantId AND u.user_name_key IS NOT NULL`,
-      params,
-    );
+    const p = new Positional(tx);
+    const sql = `${listedIds(p, part)} SELECT u.id AS id ${liveUsersOfListed(p, tenantId)}`;
+    const rows = await positionalRows<{ id: string }>(tx, sql, p.values);
     for (const r of rows) found.add(r.id);
   }
   return found;
 }
 
-/** Inserts the memberships that do not exist yet; returns the user ids actually added. */
+export interface MembersAdded {
+  /** The user ids that became members. */
+  added: string[];
+  /** Listed ids that are no live user of the tenant (another tenant's id is as unknown as a made-up one). */
+  unknown: string[];
+}
+
+/**
+ * Makes the listed live users of the tenant members, skipping existing rows: one INSERT … SELECT
+ * that checks the ids and inserts in the same statement. Only ids it did not insert (members
+ * already, or unknown) are looked up again, to tell the two apart. A caller that refuses unknown
+ * ids throws, and its transaction undoes the insert.
+ */
 export async function addMembers(
   tx: EntityManager,
   tenantId: string,
   groupId: string,
   userIds: string[],
   now: Date,
-): Promise<string[]> {
+): Promise<MembersAdded> {
+  const ids = [...new Set(userIds)];
   const added: string[] = [];
-  for (const part of chunks([...new Set(userIds)])) {
-    const params: Record<string, unknown> = { groupId, tenantId, now };
-    const values = part.map((id, i) => {
-      params[`u${i}`] = id;
-      return `(:groupId, :u${i}, :tenantId, :now)`;
-    });
-    const rows = await rawRows<{ user_id: string }>(
+  for (const part of chunks(ids)) {
+    const p = new Positional(tx);
+    const rows = await positionalRows<{ user_id: string }>(
       tx,
-      `INSERT INTO group_members (group_id, user_id, tenant_id, created_at) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING user_id`,
-      params,
+      `${listedIds(p, part)} INSERT INTO group_members (group_id, user_id, tenant_id, created_at)
+       SELECT ${p.add(groupId)}, u.id, u.tenant_id, ${p.time(now)} ${liveUsersOfListed(p, tenantId)}
+       ON CONFLICT DO NOTHING RETURNING user_id`,
+      p.values,
     );
     added.push(...rows.map((r) => r.user_id));
   }
-  return added;
+  const inserted = new Set(added);
+  const rest = ids.filter((id) => !inserted.has(id));
+  const live = rest.length ? await liveUserIds(tx, tenantId, rest) : new Set<string>();
+  return { added, unknown: rest.filter((id) => !live.has(id)) };
 }
 
 /** Deletes the listed memberships; returns the user ids that were members. */
@@ -86,10 +105,12 @@ export async function removeMembers(
 ): Promise<string[]> {
   const removed: string[] = [];
   for (const part of chunks([...new Set(userIds)])) {
-    const rows = await rawRows<{ user_id: string }>(
+    const p = new Positional(tx);
+    const rows = await positionalRows<{ user_id: string }>(
       tx,
-      'DELETE FROM group_members WHERE tenant_id = :tenantId AND group_id = :groupId AND user_id IN (:...part) RETURNING user_id',
-      { tenantId, groupId, part },
+      `DELETE FROM group_members WHERE tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}
+        AND user_id IN (${part.map((id) => p.add(id)).join(', ')}) RETURNING user_id`,
+      p.values,
     );
     removed.push(...rows.map((r) => r.user_id));
   }
@@ -97,8 +118,9 @@ export async function removeMembers(
 }
 
 /**
- * Makes the group's members exactly `userIds` (PUT, or PATCH replace of members): deletes the rows
- * not listed, inserts the listed ones that are missing. The list is bounded by the request size.
+ * Makes the group's members exactly the live users among `userIds` (PUT, or PATCH replace of
+ * members): deletes the rows not listed, inserts the listed ones that are missing. The list is
+ * bounded by the request size.
  */
 export async function replaceMembers(
   tx: EntityManager,
@@ -106,15 +128,15 @@ export async function replaceMembers(
   groupId: string,
   userIds: string[],
   now: Date,
-): Promise<{ added: string[]; removed: string[] }> {
+): Promise<MembersAdded & { removed: string[] }> {
   const keep = [...new Set(userIds)];
-  const removed = await rawRows<{ user_id: string }>(
+  const p = new Positional(tx);
+  const scope = `tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}`;
+  const notListed = keep.length ? ` AND user_id NOT IN (${keep.map((id) => p.add(id)).join(', ')})` : '';
+  const removed = await positionalRows<{ user_id: string }>(
     tx,
-    keep.length
-      ? 'DELETE FROM group_members WHERE tenant_id = :tenantId AND group_id = :groupId AND user_id NOT IN (:...keep) RETURNING user_id'
-      : 'DELETE FROM group_members WHERE tenant_id = :tenantId AND group_id = :groupId RETURNING user_id',
-    { tenantId, groupId, keep },
+    `DELETE FROM group_members WHERE ${scope}${notListed} RETURNING user_id`,
+    p.values,
   );
-  const added = await addMembers(tx, tenantId, groupId, keep, now);
-  return { added, removed: removed.map((r) => r.user_id) };
+  return { ...(await addMembers(tx, tenantId, groupId, keep, now)), removed: removed.map((r) => r.user_id) };
 }

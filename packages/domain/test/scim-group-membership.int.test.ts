@@ -1,0 +1,217 @@
+// Group membership writes through SCIM (issue 4): set operations whose cost does not grow with the
+// request or the group, with the answers, rows and audit records an IdP and an auditor observe.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEvent, GroupMember, TeamMembership, User } from '../src/entities/index.js';
+import { PATCH_SCHEMAS } from '../src/scim/__fixtures__/quirks.js';
+import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
+import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
+import { scimClient } from './scim-support.js';
+
+const patch = (...Operations: unknown[]) => ({ schemas: PATCH_SCHEMAS, Operations });
+const add = (ids: string[]) => patch({ op: 'add', path: 'members', value: ids.map((value) => ({ value })) });
+/** Entra ID's removal: one operation per member, each a `members[value eq "…"]` filter. */
+const removeEach = (ids: string[]) =>
+  patch(...ids.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })));
+
+describe.each(DATABASES)('SCIM group membership on $name', (target) => {
+  let t: OpenedDatabase;
+  let w: TestWorld;
+  beforeAll(async () => {
+    t = await openTestDatabase(target);
+    w = makeServices(t.db);
+  });
+  afterAll(() => t.close());
+
+  async function world(users: number) {
+    const tn = await makeTenant(w);
+    const client = scimClient(w, tn.tenant.id);
+    const ids: string[] = [];
+    for (let i = 0; i < users; i += 1) {
+      ids.push(String((await client.call('POST', '/Users', { userName: `m${i}@x.test` })).body.id));
+    }
+    const group = async (displayName: string) =>
+      String((await client.call('POST', '/Groups', { displayName })).body.id);
+    return { tn, ...client, ids, group };
+  }
+
+  const members = async (groupId: string) =>
+    (await t.db.manager.findBy(GroupMember, { groupId })).map((m) => m.userId).sort();
+
+  const audits = (tn: MadeTenant, action: string) =>
+    t.db.manager.find(AuditEvent, { where: { tenantId: tn.tenant.id, action }, order: { seq: 'ASC' } });
+
+  /** The statements `work` runs, as the driver receives them. */
+  async function statements(work: () => Promise<unknown>): Promise<string[]> {
+    const logger = t.db.dataSource.logger;
+    const seen: string[] = [];
+    const recording = Object.create(logger) as typeof logger;
+    recording.logQuery = (query: string) => {
+      seen.push(query);
+    };
+    t.db.dataSource.logger = recording;
+    try {
+      await work();
+    } finally {
+      t.db.dataSource.logger = logger;
+    }
+    return seen;
+  }
+
+  it('adding members who are members already writes nothing; each change is audited once with what it added', async () => {
+    const { tn, call, ids, group } = await world(3);
+    const [a = '', b = '', c = ''] = ids;
+    const g = await group('Engineering');
+
+    expect((await call('PATCH', `/Groups/${g}`, add([a, b]))).headers['ETag']).toBe('W/"2"');
+    expect((await call('PATCH', `/Groups/${g}`, add([b, a]))).headers['ETag']).toBe('W/"2"');
+    expect((await call('PATCH', `/Groups/${g}`, add([b, c, c]))).headers['ETag']).toBe('W/"3"');
+
+    expect(await members(g)).toEqual([a, b, c].sort());
+    const records = await audits(tn, 'group.members_changed');
+    expect(records.map((r) => r.change)).toEqual([
+      { added: 2, addedIds: expect.arrayContaining([a, b]) as unknown },
+      { added: 1, addedIds: [c] },
+    ]);
+  });
+
+  it('unknown, deprovisioned and other tenants’ ids are refused as invalidValue, and nothing is written', async () => {
+    const { tn, call, ids, group } = await world(3);
+    const [a = '', b = '', gone = ''] = ids;
+    expect((await call('DELETE', `/Users/${gone}`)).status).toBe(204);
+    const other = await world(1);
+    const g = await group('Sales');
+    expect((await call('PATCH', `/Groups/${g}`, add([a]))).status).toBe(204);
+    const before = (await audits(tn, 'group.members_changed')).length;
+
+    for (const bad of [gone, other.ids[0] ?? '', '6f1c0b6e-0000-4000-8000-000000000000']) {
+      const refused = [
+        await call('PATCH', `/Groups/${g}`, add([b, bad])),
+        await call('PUT', `/Groups/${g}`, { displayName: 'Sales', members: [{ value: b }, { value: bad }] }),
+        // Unknown ids are named before a removal that misses its member, as when they were checked first.
+        await call('PATCH', `/Groups/${g}`, patch(...add([bad]).Operations, ...removeEach([b]).Operations)),
+      ];
+      for (const res of refused) {
+        expect(res).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
+        expect(String(res.body['detail'])).toContain(bad);
+      }
+    }
+    expect(await members(g)).toEqual([a]);
+    expect((await call('GET', `/Groups/${g}`)).headers['ETag']).toBe('W/"2"');
+    expect(await audits(tn, 'group.members_changed')).toHaveLength(before);
+  });
+
+  it('Entra ID’s one-filter-per-member removals all apply; one that misses is noTarget and removes nothing', async () => {
+    const { tn, call, ids, group } = await world(5);
+    const g = await group('Support');
+    await call('PATCH', `/Groups/${g}`, add(ids));
+
+    const missing = await call('PATCH', `/Groups/${g}`, removeEach([ids[0] ?? '', ids[0] ?? 'x', 'nobody']));
+    expect(missing).toMatchObject({ status: 400, body: { scimType: 'noTarget' } });
+    expect(await members(g)).toEqual([...ids].sort());
+
+    expect((await call('PATCH', `/Groups/${g}`, removeEach(ids.slice(0, 3)))).status).toBe(204);
+    expect(await members(g)).toEqual(ids.slice(3).sort());
+    const last = (await audits(tn, 'group.members_changed')).at(-1);
+    expect(last?.change).toEqual({
+      removed: 3,
+      removedIds: expect.arrayContaining(ids.slice(0, 3)) as unknown,
+    });
+  });
+
+  it('replacing the members keeps the listed ones, adds the missing ones and removes the rest, audited once', async () => {
+    const { tn, call, ids, group } = await world(4);
+    const [a = '', b = '', c = '', d = ''] = ids;
+    const g = await group('Ops');
+    await call('PATCH', `/Groups/${g}`, add([a, b, c]));
+
+    const res = await call(
+      'PATCH',
+      `/Groups/${g}`,
+      patch({ op: 'replace', path: 'members', value: [{ value: b }, { value: d }] }),
+    );
+    expect(res.headers['ETag']).toBe('W/"3"');
+    expect(await members(g)).toEqual([b, d].sort());
+    expect((await audits(tn, 'group.members_changed')).at(-1)?.change).toEqual({
+      added: 1,
+      addedIds: [d],
+      removed: 2,
+      removedIds: expect.arrayContaining([a, c]) as unknown,
+    });
+  });
+
+  it('a membership PATCH runs the same statements whatever the batch or the group size, and never reads the member list', async () => {
+    const { call, ids, group } = await world(201);
+    const small = await group('Small');
+    const big = await group('Big');
+    await call('PATCH', `/Groups/${big}`, add(ids.slice(101, 201)));
+
+    const addOne = await statements(() => call('PATCH', `/Groups/${small}`, add([ids[0] ?? ''])));
+    const addHundred = await statements(() => call('PATCH', `/Groups/${big}`, add(ids.slice(1, 101))));
+    const removeOne = await statements(() => call('PATCH', `/Groups/${small}`, removeEach([ids[0] ?? ''])));
+    const removeHundred = await statements(() =>
+      call('PATCH', `/Groups/${big}`, removeEach(ids.slice(1, 101))),
+    );
+
+    expect(addHundred).toHaveLength(addOne.length);
+    expect(removeHundred).toHaveLength(removeOne.length);
+    for (const run of [addHundred, removeHundred]) {
+      const touching = run.filter((sql) => /group_members/i.test(sql));
+      expect(touching).toHaveLength(1);
+      expect(touching[0]).toMatch(/^\s*(WITH listed .*INSERT|DELETE)/s);
+    }
+    expect(await members(big)).toEqual(ids.slice(101, 201).sort());
+  });
+
+  it('a mapped group recomputes the roles of exactly the users whose membership changed, in set-wise writes', async () => {
+    const { tn, call, ids, group } = await world(5);
+    const [m1 = '', m2 = '', n1 = '', n2 = '', n3 = ''] = ids;
+    const team = await w.services.teams.create(tn.ownerActor, { name: 'Platform' });
+    const manual = await makeUser(w, tn, { teams: [{ teamId: team.id, role: 'editor' }] });
+    const viewers = await group('Viewers');
+    const managers = await group('Managers');
+    await w.services.groupMappings.create(tn.ownerActor, {
+      groupId: viewers,
+      target: 'team',
+      teamId: team.id,
+      teamRole: 'viewer',
+    });
+    await w.services.groupMappings.create(tn.ownerActor, {
+      groupId: managers,
+      target: 'tenant_role',
+      tenantRole: 'manager',
+    });
+    const mappedAudits = async () =>
+      (await audits(tn, 'user.mapped_roles_changed')).map((r) => r.targetId ?? '');
+    const roleIn = async (userId: string) =>
+      (await t.db.manager.findOneBy(TeamMembership, { teamId: team.id, userId }))?.mappedRole ?? null;
+
+    await call('PATCH', `/Groups/${viewers}`, add([m1, m2]));
+    const seen = (await mappedAudits()).length;
+    await call('PATCH', `/Groups/${viewers}`, add([m1, n1, n2, n3, manual.user.id]));
+    expect((await mappedAudits()).slice(seen).sort()).toEqual([n1, n2, n3, manual.user.id].sort());
+    for (const id of [m1, m2, n1, n2, n3]) expect(await roleIn(id)).toBe('viewer');
+
+    // One PATCH withdraws a membership only the mapping held and one a person granted too.
+    await call(
+      'PATCH',
+      `/Groups/${viewers}`,
+      patch({ op: 'remove', path: 'members', value: [{ value: n1 }, { value: manual.user.id }] }),
+    );
+    expect(await t.db.manager.findOneBy(TeamMembership, { teamId: team.id, userId: n1 })).toBeNull();
+    expect(
+      await t.db.manager.findOneBy(TeamMembership, { teamId: team.id, userId: manual.user.id }),
+    ).toMatchObject({ role: 'editor', mappedRole: null });
+    for (const id of [m1, m2, n2, n3]) expect(await roleIn(id)).toBe('viewer');
+
+    const mappedManager = async (id: string) =>
+      (await t.db.manager.findOneBy(User, { id }))?.mappedTenantRole ?? null;
+    await call('PATCH', `/Groups/${managers}`, add([n2, n3]));
+    expect([await mappedManager(n2), await mappedManager(n3), await mappedManager(m1)]).toEqual([
+      'manager',
+      'manager',
+      null,
+    ]);
+    await call('PATCH', `/Groups/${managers}`, removeEach([n2]));
+    expect([await mappedManager(n2), await mappedManager(n3)]).toEqual([null, 'manager']);
+  });
+});
