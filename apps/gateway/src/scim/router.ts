@@ -118,7 +118,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       );
     }
     // The owner may extend the tenant's IP allowlist to SCIM (Tenant.settings.ipAllowlistOnScim).
-    if (!(await services.ipAllowlist.allowsScim(principal.tenantId, x.ip))) {
+    if (!(await services.ipAllowlist.allowsScim(principal, x.ip))) {
       throw new PermissionDenied(
         'ip.not_allowed',
         'This address is not on the tenant’s IP allowlist for SCIM.',

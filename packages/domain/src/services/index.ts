@@ -118,7 +118,8 @@ export function createServices(
   const rateLimiter = new RateLimiter(deps);
   const mail = new MailService(deps, opts.mailer ?? outboxOnlyMailer);
   const recoveryCodes = new RecoveryCodes(opts.encryptionKey);
-  const ipAllowlist = new IpAllowlistService(deps, rateLimiter);
+  const scimTokens = new ScimTokenService(deps);
+  const ipAllowlist = new IpAllowlistService(deps, rateLimiter, scimTokens);
   const apiKeys = new ApiKeyService(deps);
   const signIn = new SignInService(
     deps,
@@ -139,7 +140,7 @@ export function createServices(
     tenants: new TenantService(deps),
     users,
     teams,
-    scimTokens: new ScimTokenService(deps),
+    scimTokens,
     provisioning: new ProvisioningService(deps),
     provisioningLog: new ProvisioningLogService(db, clock, {
       ...DEFAULT_PROVISIONING_LOG,

@@ -8,6 +8,7 @@ import { insertRow } from '../repositories/write.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { ScimPrincipal, ScimTokenService } from './scim-token.service.js';
 
 type Family = 'ipv4' | 'ipv6';
 
@@ -86,6 +87,7 @@ export class IpAllowlistService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly limiter: RateLimiter,
+    private readonly scimTokens: Pick<ScimTokenService, 'forgetTenant'>,
   ) {}
 
   async list(actor: ActorContext): Promise<IpAllowlistState> {
@@ -115,7 +117,7 @@ export class IpAllowlistService {
         { currentIp },
       );
     }
-    return this.deps.db.transaction(async (tx) => {
+    const state = await this.deps.db.transaction(async (tx) => {
       const tenant = await lockTenant(tx, actor.tenantId);
       const before = await entriesOf(tx, actor.tenantId);
       const now = this.deps.clock.now();
@@ -152,6 +154,9 @@ export class IpAllowlistService {
       });
       return this.stateOf(after, { ...tenant, settings }, currentIp);
     });
+    // SCIM principals carry the flag (ScimTokenService caches them for a second per replica).
+    this.scimTokens.forgetTenant(actor.tenantId);
+    return state;
   }
 
   /** Whether `ip` may reach the tenant (sign-in, admin API). */
@@ -159,11 +164,17 @@ export class IpAllowlistService {
     return rangesAdmit(await rangesOf(this.deps.db.manager, tenantId), ip);
   }
 
-  /** For the SCIM adapter: the list applies to SCIM only when the owner turned that on. */
-  async allowsScim(tenantId: string, ip: string | null): Promise<boolean> {
-    const tenant = await this.deps.db.manager.findOneBy(Tenant, { id: tenantId });
-    if (!tenant?.settings.ipAllowlistOnScim) return true;
-    return this.allows(tenantId, ip);
+  /**
+   * For the SCIM adapter: the list applies to SCIM only when the owner turned that on. The flag comes
+   * with the token's principal, so the common case (off) costs no query; a change made on another
+   * replica applies here within ScimTokenService's second of trust.
+   */
+  async allowsScim(
+    principal: Pick<ScimPrincipal, 'tenantId' | 'ipAllowlistOnScim'>,
+    ip: string | null,
+  ): Promise<boolean> {
+    if (!principal.ipAllowlistOnScim) return true;
+    return this.allows(principal.tenantId, ip);
   }
 
   /**

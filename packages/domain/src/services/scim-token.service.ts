@@ -3,7 +3,7 @@ import {
   CreateScimTokenInput,
   type CreateScimTokenInput as CreateScimTokenInputType,
 } from '../contracts/inputs.js';
-import { ScimToken } from '../entities/index.js';
+import { ScimToken, Tenant } from '../entities/index.js';
 import { constantTimeEqual, newId, randomToken, sha256Hex } from '../crypto.js';
 import { NotFound } from '../errors.js';
 import { authorize, type ActorContext } from './context.js';
@@ -15,9 +15,10 @@ export const SCIM_TOKEN_PREFIX = 'ghs_';
 /** How stale a token's `lastUsedAt` may get: the admin list shows minutes, not requests. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 /**
- * How long a replica trusts a token it has just resolved. An IdP sends bursts of requests with one
- * token; a second of trust saves a query on almost every one. Revoking on this replica takes effect
- * at once, on other replicas within this time.
+ * How long a replica trusts a token it has just resolved, with its tenant's SCIM IP policy. An IdP
+ * sends bursts of requests with one token; a second of trust saves the queries on almost every one.
+ * Revoking a token, or turning the IP allowlist on or off for SCIM, takes effect at once on this
+ * replica (`revoke`, `forgetTenant`) and on other replicas within this time.
  */
 const RESOLVED_TOKEN_TTL_MS = 1_000;
 const RESOLVED_TOKEN_CACHE_SIZE = 1_000;
@@ -32,6 +33,8 @@ export interface ScimPrincipal {
   tenantId: string;
   tokenId: string;
   label: string;
+  /** The tenant's `settings.ipAllowlistOnScim` when the token was resolved (IpAllowlistService.allowsScim). */
+  ipAllowlistOnScim: boolean;
 }
 
 /** Named SCIM bearer tokens: several per tenant, stored hashed, shown once, revocable. */
@@ -115,8 +118,17 @@ export class ScimTokenService {
       this.resolved.delete(hash);
       return null;
     }
+    const tenant = await this.deps.db.manager.findOne(Tenant, {
+      select: { id: true, settings: true },
+      where: { id: record.tenantId },
+    });
     const entry: ResolvedToken = {
-      principal: { tenantId: record.tenantId, tokenId: record.id, label: record.name },
+      principal: {
+        tenantId: record.tenantId,
+        tokenId: record.id,
+        label: record.name,
+        ipAllowlistOnScim: tenant?.settings.ipAllowlistOnScim ?? false,
+      },
       lastUsedAt: record.lastUsedAt?.getTime() ?? 0,
       trustedUntil: performance.now() + RESOLVED_TOKEN_TTL_MS,
     };
@@ -124,6 +136,13 @@ export class ScimTokenService {
     this.resolved.set(hash, entry);
     await this.touch(entry);
     return entry.principal;
+  }
+
+  /** The tenant's SCIM policy changed: its tokens are resolved afresh on their next request here. */
+  forgetTenant(tenantId: string): void {
+    for (const [hash, entry] of this.resolved) {
+      if (entry.principal.tenantId === tenantId) this.resolved.delete(hash);
+    }
   }
 
   /** Records last use at most once a minute per token. */
