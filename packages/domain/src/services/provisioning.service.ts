@@ -29,6 +29,7 @@ import {
   type MemberRef,
   type Page,
 } from '../scim/repository/queries.js';
+import { groupById, userById } from '../scim/repository/reads.js';
 import { RESOURCE_TYPES } from '../scim/schemas.js';
 import {
   redactedPayload,
@@ -71,8 +72,8 @@ export class ProvisioningService {
 
   async getUser(actor: ActorContext, id: string): Promise<User> {
     authorize(actor, 'user:provision');
-    const user = await this.deps.db.manager.findOne(User, { where: { tenantId: actor.tenantId, id } });
-    if (!user || user.userNameKey === null) throw userNotFound(id);
+    const user = await userById(this.deps.db.manager, actor.tenantId, id);
+    if (!user) throw userNotFound(id);
     return user;
   }
 
@@ -315,7 +316,7 @@ export class ProvisioningService {
 
   async getGroup(actor: ActorContext, id: string): Promise<Group> {
     authorize(actor, 'group:provision');
-    const group = await this.deps.db.manager.findOne(Group, { where: { tenantId: actor.tenantId, id } });
+    const group = await groupById(this.deps.db.manager, actor.tenantId, id);
     if (!group) throw groupNotFound(id);
     return group;
   }

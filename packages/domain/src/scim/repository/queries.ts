@@ -8,7 +8,15 @@ import type { AttrPath, Filter } from '../filter/ast.js';
 import { compileFilter, Params } from '../filter/compile.js';
 import { printAttrPath, printFilter } from '../filter/printer.js';
 import { scimInvalid } from '../errors.js';
-import { groupScope, groupSortColumn, userScope, userSortColumn } from './targets.js';
+import { GROUP_FIELDS, groupsByKey, USER_FIELDS, usersByKey, usersPage } from './reads.js';
+import {
+  groupScope,
+  groupSortColumn,
+  uniqueGroupKey,
+  uniqueUserKey,
+  userScope,
+  userSortColumn,
+} from './targets.js';
 
 export interface ListQuery {
   filter?: Filter;
@@ -25,27 +33,6 @@ export interface Page<T> {
   total: number;
   rows: T[];
 }
-
-/** Everything a SCIM response needs; not the raw payload nor the MFA secret. */
-const USER_FIELDS = [
-  'id',
-  'tenantId',
-  'email',
-  'emailKey',
-  'userName',
-  'userNameKey',
-  'externalId',
-  'givenName',
-  'familyName',
-  'displayName',
-  'active',
-  'tenantRole',
-  'source',
-  'scimAttributes',
-  'version',
-  'createdAt',
-  'updatedAt',
-] as const;
 
 const userSelection = (alias: string) => USER_FIELDS.map((f) => `${alias}.${f}`);
 
@@ -106,19 +93,6 @@ export interface ListCaches {
   totals: ListTotals;
 }
 
-async function cachedCount<T extends object>(
-  caches: ListCaches,
-  tenantId: string,
-  key: string,
-  qb: () => SelectQueryBuilder<T>,
-): Promise<number> {
-  const known = caches.totals.get(tenantId, key);
-  if (known !== undefined) return known;
-  const total = await countOf(qb());
-  caches.totals.set(tenantId, key, total);
-  return total;
-}
-
 function withFilter<T extends object>(
   qb: SelectQueryBuilder<T>,
   q: ListQuery,
@@ -176,6 +150,41 @@ function unsortable(path: AttrPath | undefined): Error {
   return scimInvalid('invalidValue', `Sorting by "${printAttrPath(path ?? { attr: '' })}" is not supported.`);
 }
 
+/**
+ * The page of a filter that names at most one resource by a unique key (reads.ts): the total is the
+ * number of rows found, on every page.
+ */
+function keyedPage<T>(rows: T[], q: ListQuery): Page<T> {
+  return { total: rows.length, rows: rows.slice(q.startIndex - 1, q.startIndex - 1 + q.count) };
+}
+
+/**
+ * The page and its total: a recent total (ListTotals), or one implied by a first page shorter than
+ * asked for (it holds every match), or else a count.
+ */
+async function countedPage<T extends object>(
+  caches: ListCaches,
+  tenantId: string,
+  key: string,
+  q: ListQuery,
+  page: () => Promise<T[]>,
+  count: () => SelectQueryBuilder<T>,
+): Promise<Page<T>> {
+  let total = caches.totals.get(tenantId, key);
+  if (total === undefined && q.startIndex === 1 && q.count > 0) {
+    const rows = await page();
+    total = rows.length < q.count ? rows.length : await countOf(count());
+    caches.totals.set(tenantId, key, total);
+    return { total, rows };
+  }
+  if (total === undefined) {
+    total = await countOf(count());
+    caches.totals.set(tenantId, key, total);
+  }
+  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
+  return { total, rows: await page() };
+}
+
 export async function listUsers(
   em: EntityManager,
   dialect: Dialect,
@@ -183,6 +192,11 @@ export async function listUsers(
   q: ListQuery,
   caches: ListCaches,
 ): Promise<Page<User>> {
+  const dir = q.descending ? 'DESC' : 'ASC';
+  const column = q.sortBy ? userSortColumn('u', q.sortBy) : 'u.user_name_key';
+  if (!column) throw unsortable(q.sortBy);
+  const key = q.filter && uniqueUserKey(q.filter);
+  if (key) return keyedPage(await usersByKey(em, tenantId, key), q);
   const compile = (f: Filter, p: Params) =>
     compileFilter(f, userScope('u', dialect), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
   const base = () =>
@@ -193,9 +207,6 @@ export async function listUsers(
       q,
       compile,
     );
-  const dir = q.descending ? 'DESC' : 'ASC';
-  const column = q.sortBy ? userSortColumn('u', q.sortBy) : 'u.user_name_key';
-  if (!column) throw unsortable(q.sortBy);
   // Unassigned values sort last either way (SQLite and PostgreSQL disagree by default).
   const sorted = () =>
     base().select(userSelection('u')).orderBy(column, dir, 'NULLS LAST').addOrderBy('u.id', dir);
@@ -209,41 +220,46 @@ export async function listUsers(
     );
   }
   const filterKey = q.filter ? printFilter(q.filter) : '';
-  const total = await cachedCount(caches, tenantId, `User\u0000${filterKey}`, base);
-  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
-  if (q.sortBy)
-    return {
-      total,
-      rows: await sorted()
+  const page = async (): Promise<User[]> => {
+    if (q.sortBy)
+      return sorted()
         .offset(q.startIndex - 1)
         .limit(q.count)
-        .getMany(),
-    };
-  // The default order is the unique userName key: seekable (PageCursors) and served by its index.
-  const { cursors } = caches;
-  const cursorKey = `${tenantId}\u0000${filterKey}\u0000${dir}`;
-  const after = q.startIndex > 1 ? cursors.get(`${cursorKey}\u0000${q.startIndex}`) : undefined;
-  const page = base().select(userSelection('u')).orderBy('u.user_name_key', dir).limit(q.count);
-  if (after !== undefined) page.andWhere(`u.user_name_key ${q.descending ? '<' : '>'} :after`, { after });
-  else page.offset(q.startIndex - 1);
-  const rows = await page.getMany();
-  const last = rows.at(-1);
-  if (rows.length === q.count && last?.userNameKey) {
-    cursors.set(`${cursorKey}\u0000${q.startIndex + rows.length}`, last.userNameKey);
-  }
-  return { total, rows };
+        .getMany();
+    // The default order is the unique userName key: seekable (PageCursors) and served by its index.
+    const cursorKey = `${tenantId}\u0000${filterKey}\u0000${dir}`;
+    const after = q.startIndex > 1 ? caches.cursors.get(`${cursorKey}\u0000${q.startIndex}`) : undefined;
+    const rows = q.filter
+      ? await filteredPage(base(), q, after)
+      : await usersPage(em, tenantId, {
+          descending: q.descending,
+          count: q.count,
+          after,
+          offset: q.startIndex - 1,
+        });
+    const last = rows.at(-1);
+    if (rows.length === q.count && last?.userNameKey) {
+      caches.cursors.set(`${cursorKey}\u0000${q.startIndex + rows.length}`, last.userNameKey);
+    }
+    return rows;
+  };
+  return countedPage(caches, tenantId, `User\u0000${filterKey}`, q, page, base);
 }
 
-const GROUP_FIELDS = [
-  'id',
-  'tenantId',
-  'displayName',
-  'displayNameKey',
-  'externalId',
-  'version',
-  'createdAt',
-  'updatedAt',
-];
+/** A page of a broad filter in the default order, from a cursor when one is known. */
+function filteredPage(
+  base: SelectQueryBuilder<User>,
+  q: ListQuery,
+  after: string | undefined,
+): Promise<User[]> {
+  const page = base
+    .select(userSelection('u'))
+    .orderBy('u.user_name_key', q.descending ? 'DESC' : 'ASC')
+    .limit(q.count);
+  if (after !== undefined) page.andWhere(`u.user_name_key ${q.descending ? '<' : '>'} :after`, { after });
+  else page.offset(q.startIndex - 1);
+  return page.getMany();
+}
 
 export async function listGroups(
   em: EntityManager,
@@ -252,13 +268,15 @@ export async function listGroups(
   q: ListQuery,
   caches: ListCaches,
 ): Promise<Page<Group>> {
+  const dir = q.descending ? 'DESC' : 'ASC';
+  const column = q.sortBy ? groupSortColumn('g', q.sortBy) : 'g.display_name_key';
+  if (!column) throw unsortable(q.sortBy);
+  const key = q.filter && uniqueGroupKey(q.filter);
+  if (key) return keyedPage(await groupsByKey(em, tenantId, key), q);
   const compile = (f: Filter, p: Params) =>
     compileFilter(f, groupScope('g'), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
   const base = () =>
     withFilter(em.createQueryBuilder(Group, 'g').where('g.tenant_id = :tenantId', { tenantId }), q, compile);
-  const dir = q.descending ? 'DESC' : 'ASC';
-  const column = q.sortBy ? groupSortColumn('g', q.sortBy) : 'g.display_name_key';
-  if (!column) throw unsortable(q.sortBy);
   const page = () =>
     base()
       .select(GROUP_FIELDS.map((f) => `g.${f}`))
@@ -268,14 +286,8 @@ export async function listGroups(
       .limit(q.count);
   if (q.filter && q.count > 0 && isSelective(q.filter))
     return pageWithTotal(page(), q, () => countOf(base()));
-  const total = await cachedCount(
-    caches,
-    tenantId,
-    `Group\u0000${q.filter ? printFilter(q.filter) : ''}`,
-    base,
-  );
-  if (q.count === 0 || q.startIndex > total) return { total, rows: [] };
-  return { total, rows: await page().getMany() };
+  const filterKey = q.filter ? printFilter(q.filter) : '';
+  return countedPage(caches, tenantId, `Group\u0000${filterKey}`, q, () => page().getMany(), base);
 }
 
 export interface MemberRef {

@@ -10,7 +10,15 @@ import { foldKey } from '../../repositories/users.repository.js';
 import type { AttrPath, CompValue, Filter } from '../filter/ast.js';
 import type { Collection, Leaf, LeafType, Params, Scope } from '../filter/compile.js';
 import { equalities } from '../filter/evaluate.js';
-import { findAttr, RESOURCE_TYPES, resolveAttr, type AttrDef, type ResolvedAttr } from '../schemas.js';
+import {
+  findAttr,
+  RESOURCE_TYPES,
+  resolveAttr,
+  type AttrDef,
+  type ResolvedAttr,
+  type ResourceTypeDef,
+} from '../schemas.js';
+import { GROUP_ALIAS, USER_ALIAS, type KeyEquality } from './reads.js';
 
 const leafType = (def: AttrDef): LeafType | undefined =>
   def.type === 'boolean'
@@ -183,6 +191,38 @@ export function groupScope(alias: string): Scope {
     },
   };
 }
+
+/**
+ * `attr eq "value"` on an attribute whose column is unique in the tenant: the filter names at most one
+ * resource, so it is answered by one statement and its total is the number of rows found
+ * (reads.ts). The comparison is the generic one's: the folded key where the index holds one,
+ * else the exact value (`caseExact` attributes only).
+ */
+function uniqueKey(
+  f: Filter,
+  type: ResourceTypeDef,
+  columns: Record<string, (a: string) => Leaf>,
+  unique: ReadonlySet<string>,
+  alias: string,
+): KeyEquality | undefined {
+  if (f.type !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return undefined;
+  const r = resolveAttr(type, f.path);
+  if (!r || (r.schema !== null && r.schema !== type.schema.id) || !unique.has(columnKey(r))) return undefined;
+  const leaf = columns[columnKey(r)]?.(alias);
+  if (!leaf || !(leaf.folded || leaf.caseExact)) return undefined;
+  return { expr: leaf.expr, value: leaf.folded ? foldKey(f.value) : f.value };
+}
+
+/** The primary key, uq_users_tenant_user_name and uq_users_tenant_external_id. */
+const UNIQUE_USER_ATTRIBUTES = new Set(['id', 'userName', 'externalId']);
+/** The primary key and uq_groups_tenant_display_name (a group's externalId is not unique). */
+const UNIQUE_GROUP_ATTRIBUTES = new Set(['id', 'displayName']);
+
+export const uniqueUserKey = (f: Filter): KeyEquality | undefined =>
+  uniqueKey(f, RESOURCE_TYPES.User, USER_COLUMNS, UNIQUE_USER_ATTRIBUTES, USER_ALIAS);
+
+export const uniqueGroupKey = (f: Filter): KeyEquality | undefined =>
+  uniqueKey(f, RESOURCE_TYPES.Group, GROUP_COLUMNS, UNIQUE_GROUP_ATTRIBUTES, GROUP_ALIAS);
 
 /** sortBy: columns only (RFC 7644 §3.4.2.3 lets a provider choose); multi-valued emails sort by the principal one. */
 export function userSortColumn(alias: string, path: AttrPath): string | undefined {
