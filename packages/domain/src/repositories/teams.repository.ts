@@ -4,6 +4,7 @@ import { NotFound } from '../errors.js';
 import { newId } from '../crypto.js';
 import type { Clock } from '../clock.js';
 import { forUpdate } from './lock.js';
+import { insertRows } from './write.js';
 
 export async function getTeam(em: EntityManager, tenantId: string, teamId: string): Promise<Team> {
   const team = await em.findOne(Team, { where: { tenantId, id: teamId, kind: 'team' } });
@@ -45,8 +46,28 @@ export async function createDraftsSpace(
   userId: string,
   clock: Clock,
 ): Promise<Team> {
+  const drafts = draftsSpace(tx, tenantId, userId, clock.now());
+  await tx.insert(Team, drafts);
+  return drafts;
+}
+
+/** The drafts spaces of users created together (a batch of SCIM creates), in one statement. */
+export async function createDraftsSpaces(
+  tx: EntityManager,
+  tenantId: string,
+  userIds: readonly string[],
+  clock: Clock,
+): Promise<void> {
   const now = clock.now();
-  const drafts = tx.create(Team, {
+  await insertRows(
+    tx,
+    Team,
+    userIds.map((userId) => draftsSpace(tx, tenantId, userId, now)),
+  );
+}
+
+function draftsSpace(tx: EntityManager, tenantId: string, userId: string, now: Date): Team {
+  return tx.create(Team, {
     id: newId(),
     tenantId,
     name: '~drafts',
@@ -56,6 +77,4 @@ export async function createDraftsSpace(
     createdAt: now,
     updatedAt: now,
   });
-  await tx.insert(Team, drafts);
-  return drafts;
 }

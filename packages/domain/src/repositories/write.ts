@@ -24,3 +24,62 @@ export async function insertRow<T extends ObjectLiteral>(
 ): Promise<void> {
   await tx.insert(target, row as QueryDeepPartialEntity<T>);
 }
+
+/**
+ * Inserts whole entities in one multi-row INSERT with positional parameters, each value converted by
+ * the driver from the entity's column metadata as `tx.insert` would (booleans, dates, JSON). Batched
+ * writes take this path: the query builder's per-value escaping costs more than the rows themselves.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  tx: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { sql, params } = insertStatement(tx, target, rows);
+  await tx.query(sql, params);
+}
+
+/**
+ * `insertRows` where a row may collide on a unique index: such a row is skipped instead of failing
+ * the statement, whether it collides with a stored row or with an earlier row of the same statement
+ * (the first wins). Returns the rows written. A colliding row that another transaction has not yet
+ * committed is waited for, as any insert waits for it.
+ */
+export async function insertRowsUnlessTaken<T extends ObjectLiteral>(
+  tx: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+): Promise<T[]> {
+  if (rows.length === 0) return [];
+  const { sql, params, metadata } = insertStatement(tx, target, rows);
+  const primary = metadata.primaryColumns;
+  const returning = primary.map((c) => tx.connection.driver.escape(c.databaseName)).join(', ');
+  const written: unknown = await tx.query(`${sql} ON CONFLICT DO NOTHING RETURNING ${returning}`, params);
+  const key = (values: unknown[]) => values.map(String).join('\u0000');
+  const keys = new Set(
+    (written as Array<Record<string, unknown>>).map((r) => key(primary.map((c) => r[c.databaseName]))),
+  );
+  return rows.filter((row) => keys.has(key(primary.map((c) => c.getEntityValue(row)))));
+}
+
+function insertStatement<T extends ObjectLiteral>(
+  tx: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+) {
+  const { driver } = tx.connection;
+  const metadata = tx.connection.getMetadata(target);
+  const postgres = tx.connection.options.type === 'postgres';
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const marks = metadata.columns.map((column) => {
+      params.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
+      return postgres ? `$${params.length}` : '?';
+    });
+    return `(${marks.join(', ')})`;
+  });
+  const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+  const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${columns}) VALUES ${tuples.join(', ')}`;
+  return { sql, params, metadata };
+}

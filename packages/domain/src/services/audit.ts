@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { ActorType } from '../contracts/enums.js';
 import { AuditChainHead, AuditEvent, type AuditChange } from '../entities/index.js';
 import { newId, sha256Hex } from '../crypto.js';
-import { insertRow } from '../repositories/write.js';
+import { forUpdate } from '../repositories/lock.js';
+import { insertRows } from '../repositories/write.js';
 import type { Clock } from '../clock.js';
 import { actorId, actorLabel, type ActorContext } from './context.js';
 
@@ -65,8 +66,17 @@ export function hashAuditEvent(e: Hashed): string {
   );
 }
 
-/** Work that must commit or fail with an audit record (it runs in the record's transaction). */
-export type AuditRecordHook = (tx: EntityManager, event: AuditEvent) => Promise<void>;
+/** One record to append: who did what. */
+export interface AuditRecord {
+  actor: ActorContext;
+  entry: AuditEntry;
+}
+
+/**
+ * Work that must commit or fail with audit records (it runs in their transaction): called once per
+ * append with every record it wrote, so a batch costs it one statement, not one per record.
+ */
+export type AuditRecordHook = (tx: EntityManager, events: readonly AuditEvent[]) => Promise<void>;
 
 /**
  * Appends to a tenant's hash chain inside the caller's transaction, so a change and its record
@@ -81,31 +91,59 @@ export class AuditLog {
   ) {}
 
   async record(tx: EntityManager, actor: ActorContext, entry: AuditEntry): Promise<AuditEvent> {
-    const head = await this.lockHead(tx, actor.tenantId);
-    const event = tx.create(AuditEvent, {
-      id: newId(),
-      tenantId: actor.tenantId,
-      seq: head.seq + 1,
-      occurredAt: this.clock.now(),
-      actorType: actor.kind satisfies ActorType,
-      actorId: actorId(actor),
-      actorLabel: actorLabel(actor),
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId ?? null,
-      teamId: entry.teamId ?? null,
-      change: entry.change ?? {},
-      ip: actor.ip ?? null,
-      prevHash: head.hash,
-    });
-    event.hash = hashAuditEvent(event);
-    await insertRow(tx, AuditEvent, event);
-    await tx.update(AuditChainHead, { tenantId: actor.tenantId }, { seq: event.seq, hash: event.hash });
-    for (const hook of this.afterRecord) await hook(tx, event);
-    return event;
+    const events = await this.recordMany(tx, actor.tenantId, [{ actor, entry }]);
+    return events[0] as AuditEvent; // one record in, one event out
   }
 
+  /**
+   * Appends records of one tenant in the order given, under one head lock: one INSERT for the
+   * records and one head UPDATE, however many (a batch of SCIM creates).
+   */
+  async recordMany(
+    tx: EntityManager,
+    tenantId: string,
+    records: readonly AuditRecord[],
+  ): Promise<AuditEvent[]> {
+    if (records.length === 0) return [];
+    if (records.some((r) => r.actor.tenantId !== tenantId)) {
+      throw new Error('An append extends one tenant’s chain: every record must be of that tenant.');
+    }
+    let prev: { seq: number; hash: string } = await this.lockHead(tx, tenantId);
+    const events = records.map(({ actor, entry }) => {
+      const event = tx.create(AuditEvent, {
+        id: newId(),
+        tenantId,
+        seq: prev.seq + 1,
+        occurredAt: this.clock.now(),
+        actorType: actor.kind satisfies ActorType,
+        actorId: actorId(actor),
+        actorLabel: actorLabel(actor),
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId: entry.targetId ?? null,
+        teamId: entry.teamId ?? null,
+        change: entry.change ?? {},
+        ip: actor.ip ?? null,
+        prevHash: prev.hash,
+      });
+      event.hash = hashAuditEvent(event);
+      prev = event;
+      return event;
+    });
+    await insertRows(tx, AuditEvent, events);
+    await tx.update(AuditChainHead, { tenantId }, { seq: prev.seq, hash: prev.hash });
+    for (const hook of this.afterRecord) await hook(tx, events);
+    return events;
+  }
+
+  /**
+   * The tenant's head row, locked. It is created by the tenant's first record: looked up first, as
+   * it exists for every later one, and inserted only when missing (skipped if a concurrent first
+   * record got there before; the second look-up then waits for its lock).
+   */
   private async lockHead(tx: EntityManager, tenantId: string): Promise<AuditChainHead> {
+    const head = await this.headQuery(tx, tenantId).getOne();
+    if (head) return head;
     await tx
       .createQueryBuilder()
       .insert()
@@ -113,9 +151,14 @@ export class AuditLog {
       .values({ tenantId, seq: 0, hash: GENESIS_HASH })
       .orIgnore()
       .execute();
-    const query = tx.createQueryBuilder(AuditChainHead, 'h').where('h.tenantId = :tenantId', { tenantId });
-    if (tx.connection.options.type === 'postgres') query.setLock('pessimistic_write');
-    return query.getOneOrFail();
+    return this.headQuery(tx, tenantId).getOneOrFail();
+  }
+
+  private headQuery(tx: EntityManager, tenantId: string) {
+    return forUpdate(
+      tx,
+      tx.createQueryBuilder(AuditChainHead, 'h').where('h.tenantId = :tenantId', { tenantId }),
+    );
   }
 }
 

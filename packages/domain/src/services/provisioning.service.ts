@@ -8,10 +8,10 @@ import { Group, GroupMapping, GroupMember, TeamMembership, User } from '../entit
 import { newId } from '../crypto.js';
 import { Conflict, PreconditionFailed } from '../errors.js';
 import { forUpdate } from '../repositories/lock.js';
-import { createDraftsSpace } from '../repositories/teams.repository.js';
+import { createDraftsSpaces } from '../repositories/teams.repository.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
-import { insertRow } from '../repositories/write.js';
+import { insertRowsUnlessTaken } from '../repositories/write.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
 import { groupColumns, groupDoc, planMembers, type GroupColumns, type MemberPlan } from '../scim/groups.js';
 import { applyPatch } from '../scim/patch/apply.js';
@@ -41,6 +41,7 @@ import {
 } from '../scim/users.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
+import { GroupCommit, outcome, type Outcome } from './group-commit.js';
 import {
   auditMappedRoleChanges,
   recomputeMappedRoles,
@@ -63,8 +64,19 @@ export interface Provisioned<T> {
 /** A group's membership change as the log and audit describe it (ids truncated). */
 const SAMPLE = 50;
 
+/** A validated POST /Users, waiting for its batch. */
+interface NewUser {
+  actor: ActorContext;
+  doc: Json;
+  columns: UserColumns;
+  body: unknown;
+}
+
 export class ProvisioningService {
   private readonly lists: ListCaches = { cursors: new PageCursors(), totals: new ListTotals() };
+  private readonly creates = new GroupCommit<NewUser, Provisioned<User>>((tenantId, items) =>
+    this.createUsers(tenantId, items),
+  );
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -88,41 +100,107 @@ export class ProvisioningService {
     return groupsOf(this.deps.db.manager, actor.tenantId, userIds);
   }
 
-  /** POST /Users: a tenant member whose source is `scim`, with a drafts space like every user. */
+  /**
+   * POST /Users: a tenant member whose source is `scim`, with a drafts space like every user.
+   * Concurrent creates of one tenant are committed together (`createUsers`); each caller still gets
+   * exactly what its create alone would have given it.
+   */
   async createUser(actor: ActorContext, resource: Json, body: unknown): Promise<Provisioned<User>> {
     authorize(actor, 'user:provision');
     const { doc, columns } = userColumns(resource);
-    return this.write(actor, async (tx) => {
-      const now = this.deps.clock.now();
-      const user = tx.create(User, {
-        id: newId(),
-        tenantId: actor.tenantId,
-        ...columns,
-        tenantRole: 'member',
-        mappedTenantRole: null,
-        source: 'scim',
-        activatedAt: now,
-        lastSignInAt: null,
-        removedAt: null,
-        scimAttributes: storedAttributes(doc),
-        lastScimPayload: redactedPayload(body),
-        lastSyncedAt: now,
-        mfaSecretEncrypted: null,
-        mfaEnabledAt: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await uniqueOrConflict(() => insertRow(tx, User, user), columns);
-      await createDraftsSpace(tx, actor.tenantId, user.id, this.deps.clock);
-      await this.deps.audit.record(tx, actor, {
-        action: 'user.provisioned',
-        targetType: 'user',
-        targetId: user.id,
-        change: { after: auditView(columns) },
-      });
-      return { resource: user, changes: shortDiff({}, storedAttributes(doc)) };
+    return this.creates.submit(actor.tenantId, { actor, doc, columns, body });
+  }
+
+  /**
+   * One batch of a tenant's creates in one transaction, one INSERT per table and one audit append.
+   * If the transaction fails (the replicas deadlocked on their unique indexes, or any error no item
+   * can be blamed for), each item runs alone, so an item's failure is its own answer and never its
+   * batch-mates'.
+   */
+  private async createUsers(tenantId: string, items: NewUser[]): Promise<Array<Outcome<Provisioned<User>>>> {
+    const batch = await outcome(this.write({ tenantId }, (tx) => this.insertUsers(tx, tenantId, items)));
+    if (batch.ok) return batch.value;
+    if (items.length === 1) return [batch];
+    const outcomes: Array<Outcome<Provisioned<User>>> = [];
+    for (const item of items) outcomes.push(...(await this.createUsers(tenantId, [item])));
+    return outcomes;
+  }
+
+  /**
+   * The unique indexes decide (never check-then-insert): a user whose userName, email or externalId
+   * is taken, by a stored user or an earlier one of the batch, is skipped by the INSERT, and answered
+   * with the attribute its insert alone would have collided on.
+   */
+  private async insertUsers(
+    tx: EntityManager,
+    tenantId: string,
+    items: NewUser[],
+  ): Promise<Array<Outcome<Provisioned<User>>>> {
+    const rows = items.map((item) => ({ item, user: this.newUser(tx, item) }));
+    const written = new Set(
+      await insertRowsUnlessTaken(
+        tx,
+        User,
+        rows.map((r) => r.user),
+      ),
+    );
+    const accepted = rows.filter((r) => written.has(r.user));
+    await this.furnishUsers(tx, tenantId, accepted);
+    const collided = accepted.length < rows.length ? await collisions(tx, tenantId, rows, written) : null;
+    return rows.map(({ item, user }): Outcome<Provisioned<User>> => {
+      if (written.has(user)) return { ok: true, value: created(item, user) };
+      return { ok: false, error: uniquenessConflict(collided?.get(item) ?? 'value', item.columns) };
     });
+  }
+
+  private newUser(tx: EntityManager, { actor, doc, columns, body }: NewUser): User {
+    const now = this.deps.clock.now();
+    return tx.create(User, {
+      id: newId(),
+      tenantId: actor.tenantId,
+      ...columns,
+      tenantRole: 'member',
+      mappedTenantRole: null,
+      source: 'scim',
+      activatedAt: now,
+      lastSignInAt: null,
+      removedAt: null,
+      scimAttributes: storedAttributes(doc),
+      lastScimPayload: redactedPayload(body),
+      lastSyncedAt: now,
+      mfaSecretEncrypted: null,
+      mfaEnabledAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** What every new user gets with its row: a drafts space, and its audit record (in arrival order). */
+  private async furnishUsers(
+    tx: EntityManager,
+    tenantId: string,
+    users: Array<{ item: NewUser; user: User }>,
+  ): Promise<void> {
+    await createDraftsSpaces(
+      tx,
+      tenantId,
+      users.map((u) => u.user.id),
+      this.deps.clock,
+    );
+    await this.deps.audit.recordMany(
+      tx,
+      tenantId,
+      users.map(({ item, user }) => ({
+        actor: item.actor,
+        entry: {
+          action: 'user.provisioned',
+          targetType: 'user',
+          targetId: user.id,
+          change: { after: auditView(item.columns) },
+        },
+      })),
+    );
   }
 
   /** PUT /Users/:id replaces every writable attribute (RFC 7644 §3.5.1). */
@@ -213,9 +291,9 @@ export class ProvisioningService {
   }
 
   /** One transaction; once it commits, this replica's cached totals of the tenant are stale. */
-  private async write<T>(actor: ActorContext, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  private async write<T>(scope: { tenantId: string }, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.deps.db.transaction(work);
-    this.lists.totals.forget(actor.tenantId);
+    this.lists.totals.forget(scope.tenantId);
     return result;
   }
 
@@ -638,6 +716,8 @@ async function soleMemberTeams(tx: EntityManager, user: User): Promise<string[]>
   return rows.map((r) => r.team_id);
 }
 
+type UniqueAttribute = 'userName' | 'email' | 'externalId' | 'displayName' | 'value';
+
 /** A unique-index violation, named after the attribute that collided (scimType uniqueness, RFC 7644 §3.3). */
 async function uniqueOrConflict<T>(
   write: () => Promise<T>,
@@ -658,11 +738,89 @@ async function uniqueOrConflict<T>(
           : /display_name/.test(text)
             ? 'displayName'
             : 'value';
-    const value = (values as Record<string, unknown>)[field === 'email' ? 'email' : field];
-    throw new Conflict(
-      `scim.${field}_taken`,
-      `${field} ${value === undefined ? '' : `"${String(value)}" `}is already used by another resource in this tenant.`,
-      { scimType: 'uniqueness', attribute: field },
-    );
+    throw uniquenessConflict(field, values);
   }
 }
+
+function uniquenessConflict(
+  field: UniqueAttribute,
+  values: Partial<UserColumns> | Partial<GroupColumns>,
+): Conflict {
+  const value = (values as Record<string, unknown>)[field];
+  return new Conflict(
+    `scim.${field}_taken`,
+    `${field} ${value === undefined ? '' : `"${String(value)}" `}is already used by another resource in this tenant.`,
+    { scimType: 'uniqueness', attribute: field },
+  );
+}
+
+/**
+ * The unique user attributes in the order both databases check their indexes on insert (the order
+ * the initial migration created them): a user colliding on several is answered with the first, as a
+ * plain INSERT's violation would name it.
+ */
+const USER_UNIQUE_ORDER = ['externalId', 'email', 'userName'] as const;
+
+/**
+ * The attribute each skipped user collided on, as its lone insert would have named it: the stored
+ * users holding a skipped user's keys (one query), then the batch's written users in arrival order.
+ */
+async function collisions(
+  tx: EntityManager,
+  tenantId: string,
+  rows: Array<{ item: NewUser; user: User }>,
+  written: Set<User>,
+): Promise<Map<NewUser, UniqueAttribute>> {
+  const keysOf = ({ columns }: NewUser) => ({
+    externalId: columns.externalId,
+    email: columns.emailKey,
+    userName: columns.userNameKey,
+  });
+  const skipped = rows.filter((r) => !written.has(r.user)).map((r) => keysOf(r.item));
+  const userNames = skipped.flatMap((k) => k.userName ?? []);
+  const emails = skipped.flatMap((k) => k.email ?? []);
+  const externalIds = skipped.flatMap((k) => k.externalId ?? []);
+  // One SELECT per unique index, each searched by (tenant_id, key): given one WHERE with ORs, SQLite's
+  // planner scans the tenant instead.
+  const lookups = ['user_name_key IN (:...userNames)'];
+  if (emails.length) lookups.push('email_key IN (:...emails)');
+  if (externalIds.length) lookups.push('external_id IN (:...externalIds)');
+  const stored = await rawRows<{
+    id: string;
+    user_name_key: string | null;
+    email_key: string | null;
+    external_id: string | null;
+  }>(
+    tx,
+    lookups
+      .map(
+        (match) =>
+          `SELECT id, user_name_key, email_key, external_id FROM users WHERE tenant_id = :tenantId AND ${match}`,
+      )
+      .join(' UNION ALL '),
+    { tenantId, userNames, emails, externalIds },
+  );
+  const ours = new Set([...written].map((u) => u.id));
+  const before = stored.filter((r) => !ours.has(r.id));
+  const taken = {
+    externalId: new Set(before.map((r) => r.external_id)),
+    email: new Set(before.map((r) => r.email_key)),
+    userName: new Set(before.map((r) => r.user_name_key)),
+  };
+  const collided = new Map<NewUser, UniqueAttribute>();
+  for (const { item, user } of rows) {
+    const keys = keysOf(item);
+    if (written.has(user)) {
+      for (const f of USER_UNIQUE_ORDER) if (keys[f] !== null) taken[f].add(keys[f]);
+    } else {
+      const field = USER_UNIQUE_ORDER.find((f) => keys[f] !== null && taken[f].has(keys[f]));
+      if (field) collided.set(item, field);
+    }
+  }
+  return collided;
+}
+
+const created = (item: NewUser, user: User): Provisioned<User> => ({
+  resource: user,
+  changes: shortDiff({}, storedAttributes(item.doc)),
+});

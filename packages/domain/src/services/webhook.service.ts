@@ -53,27 +53,35 @@ export function retryDelayMs(
   return half + randomInt(0, half + 1);
 }
 
-/** The AuditLog hook: queues the record for delivery when the tenant's webhook is on (one indexed read otherwise). */
+/**
+ * The AuditLog hook: queues every record of an append for delivery when the tenant's webhook is on
+ * (one indexed read otherwise, and one INSERT for all of them when it is).
+ */
 export function queueAuditWebhook(clock: Clock): AuditRecordHook {
-  return async (tx, event) => {
+  return async (tx, events) => {
+    const tenantId = events[0]?.tenantId;
+    if (tenantId === undefined) return;
     const setting = await tx.findOne(IntegrationSetting, {
       select: { id: true },
-      where: { tenantId: event.tenantId, kind: 'audit_webhook', enabled: true },
+      where: { tenantId, kind: 'audit_webhook', enabled: true },
     });
     if (!setting) return;
     const now = clock.now();
-    await tx.insert(WebhookDelivery, {
-      id: newId(),
-      tenantId: event.tenantId,
-      auditEventId: event.id,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      deliveredAt: null,
-      lastStatus: null,
-      lastError: null,
-      createdAt: now,
-    });
+    await tx.insert(
+      WebhookDelivery,
+      events.map((event) => ({
+        id: newId(),
+        tenantId,
+        auditEventId: event.id,
+        status: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: now,
+        deliveredAt: null,
+        lastStatus: null,
+        lastError: null,
+        createdAt: now,
+      })),
+    );
   };
 }
 
