@@ -1,5 +1,6 @@
 // Group membership writes through SCIM (issue 4): set operations whose cost does not grow with the
 // request or the group, with the answers, rows and audit records an IdP and an auditor observe.
+import { In } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, GroupMember, TeamMembership, User } from '../src/entities/index.js';
 import { PATCH_SCHEMAS } from '../src/scim/__fixtures__/quirks.js';
@@ -160,6 +161,42 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
       expect(touching[0]).toMatch(/^\s*(WITH listed .*INSERT|DELETE)/s);
     }
     expect(await members(big)).toEqual(ids.slice(101, 201).sort());
+  });
+
+  it('a mapped group’s membership PATCH runs the same statements for one user as for ten', async () => {
+    const { tn, call, ids, group } = await world(22);
+    const team = await w.services.teams.create(tn.ownerActor, { name: 'Mapped' });
+    const [one, ten] = [await group('One'), await group('Ten')];
+    for (const groupId of [one, ten]) {
+      await w.services.groupMappings.create(tn.ownerActor, {
+        groupId,
+        target: 'team',
+        teamId: team.id,
+        teamRole: 'editor',
+      });
+      await w.services.groupMappings.create(tn.ownerActor, {
+        groupId,
+        target: 'tenant_role',
+        tenantRole: 'manager',
+      });
+    }
+    const [a = '', ...rest] = ids;
+    const tenUsers = rest.slice(0, 10);
+
+    const addOne = await statements(() => call('PATCH', `/Groups/${one}`, add([a])));
+    const addTen = await statements(() => call('PATCH', `/Groups/${ten}`, add(tenUsers)));
+    expect(addTen).toHaveLength(addOne.length);
+    const removeOne = await statements(() => call('PATCH', `/Groups/${one}`, removeEach([a])));
+    const removeTen = await statements(() => call('PATCH', `/Groups/${ten}`, removeEach(tenUsers)));
+    expect(removeTen).toHaveLength(removeOne.length);
+
+    // Each user's change is still audited on its own record.
+    const records = await audits(tn, 'user.mapped_roles_changed');
+    expect(records.filter((r) => r.targetId === a)).toHaveLength(2);
+    for (const id of tenUsers) expect(records.filter((r) => r.targetId === id)).toHaveLength(2);
+    expect(
+      await t.db.manager.countBy(TeamMembership, { teamId: team.id, userId: In([a, ...tenUsers]) }),
+    ).toBe(0);
   });
 
   it('a mapped group recomputes the roles of exactly the users whose membership changed, in set-wise writes', async () => {

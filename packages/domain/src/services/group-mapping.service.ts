@@ -115,7 +115,10 @@ export async function recomputeMappedRoles(
   return changes;
 }
 
-/** One audit record per user whose mapped roles changed, targeting the user. */
+/**
+ * One audit record per user whose mapped roles changed, targeting the user, appended together (one
+ * append for the 100 users of a PATCH, not 100).
+ */
 export async function auditMappedRoleChanges(
   tx: EntityManager,
   audit: AuditLog,
@@ -124,19 +127,28 @@ export async function auditMappedRoleChanges(
   cause: Record<string, unknown>,
 ): Promise<void> {
   const byUser = new Map<string, MappedRoleChange[]>();
-  for (const c of changes) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
-  for (const [userId, userChanges] of byUser) {
-    await audit.record(tx, actor, {
-      action: 'user.mapped_roles_changed',
-      targetType: 'user',
-      targetId: userId,
-      change: {
-        before: mappedSummary(userChanges, 'mappedBefore'),
-        after: mappedSummary(userChanges, 'mappedAfter'),
-        cause,
-      },
-    });
+  for (const c of changes) {
+    const list = byUser.get(c.userId);
+    if (list) list.push(c);
+    else byUser.set(c.userId, [c]);
   }
+  await audit.recordMany(
+    tx,
+    actor.tenantId,
+    [...byUser].map(([userId, userChanges]) => ({
+      actor,
+      entry: {
+        action: 'user.mapped_roles_changed',
+        targetType: 'user',
+        targetId: userId,
+        change: {
+          before: mappedSummary(userChanges, 'mappedBefore'),
+          after: mappedSummary(userChanges, 'mappedAfter'),
+          cause,
+        },
+      },
+    })),
+  );
 }
 
 const mappedSummary = (changes: readonly MappedRoleChange[], side: 'mappedBefore' | 'mappedAfter') =>
