@@ -84,14 +84,14 @@ export class ProvisioningService {
 
   async getUser(actor: ActorContext, id: string): Promise<User> {
     authorize(actor, 'user:provision');
-    const user = await userById(this.deps.db.manager, actor.tenantId, id);
+    const user = await userById(this.deps.db, actor.tenantId, id);
     if (!user) throw userNotFound(id);
     return user;
   }
 
   async listUsers(actor: ActorContext, query: ListQuery): Promise<Page<User>> {
     authorize(actor, 'user:provision');
-    return listUsers(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query, this.lists);
+    return listUsers(this.deps.db, actor.tenantId, query, this.lists);
   }
 
   /** The groups of each user (RFC 7643 `groups`, returned on request), in one query. */
@@ -394,14 +394,14 @@ export class ProvisioningService {
 
   async getGroup(actor: ActorContext, id: string): Promise<Group> {
     authorize(actor, 'group:provision');
-    const group = await groupById(this.deps.db.manager, actor.tenantId, id);
+    const group = await groupById(this.deps.db, actor.tenantId, id);
     if (!group) throw groupNotFound(id);
     return group;
   }
 
   async listGroups(actor: ActorContext, query: ListQuery): Promise<Page<Group>> {
     authorize(actor, 'group:provision');
-    return listGroups(this.deps.db.manager, this.deps.db.dialect, actor.tenantId, query, this.lists);
+    return listGroups(this.deps.db, actor.tenantId, query, this.lists);
   }
 
   /** Members of each group (only when a response asks for them), in one query. */

@@ -2,7 +2,7 @@
 // tenant first. A live user is one with a userName key (removal clears it, users.repository.ts), so
 // listing and counting users stay inside uq_users_tenant_user_name.
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { Dialect } from '../../database.js';
+import type { Database } from '../../database.js';
 import { Group, GroupMember, User } from '../../entities/index.js';
 import type { AttrPath, Filter } from '../filter/ast.js';
 import { compileFilter, Params } from '../filter/compile.js';
@@ -185,18 +185,19 @@ async function countedPage<T extends object>(
   return { total, rows: await page() };
 }
 
+/** Users of the tenant for a SCIM list or search (reads outside a transaction). */
 export async function listUsers(
-  em: EntityManager,
-  dialect: Dialect,
+  db: Database,
   tenantId: string,
   q: ListQuery,
   caches: ListCaches,
 ): Promise<Page<User>> {
+  const { manager: em, dialect } = db;
   const dir = q.descending ? 'DESC' : 'ASC';
   const column = q.sortBy ? userSortColumn('u', q.sortBy) : 'u.user_name_key';
   if (!column) throw unsortable(q.sortBy);
   const key = q.filter && uniqueUserKey(q.filter);
-  if (key) return keyedPage(await usersByKey(em, tenantId, key), q);
+  if (key) return keyedPage(await usersByKey(db, tenantId, key), q);
   const compile = (f: Filter, p: Params) =>
     compileFilter(f, userScope('u', dialect), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
   const base = () =>
@@ -231,7 +232,7 @@ export async function listUsers(
     const after = q.startIndex > 1 ? caches.cursors.get(`${cursorKey}\u0000${q.startIndex}`) : undefined;
     const rows = q.filter
       ? await filteredPage(base(), q, after)
-      : await usersPage(em, tenantId, {
+      : await usersPage(db, tenantId, {
           descending: q.descending,
           count: q.count,
           after,
@@ -261,18 +262,19 @@ function filteredPage(
   return page.getMany();
 }
 
+/** Groups of the tenant for a SCIM list or search (reads outside a transaction). */
 export async function listGroups(
-  em: EntityManager,
-  dialect: Dialect,
+  db: Database,
   tenantId: string,
   q: ListQuery,
   caches: ListCaches,
 ): Promise<Page<Group>> {
+  const { manager: em, dialect } = db;
   const dir = q.descending ? 'DESC' : 'ASC';
   const column = q.sortBy ? groupSortColumn('g', q.sortBy) : 'g.display_name_key';
   if (!column) throw unsortable(q.sortBy);
   const key = q.filter && uniqueGroupKey(q.filter);
-  if (key) return keyedPage(await groupsByKey(em, tenantId, key), q);
+  if (key) return keyedPage(await groupsByKey(db, tenantId, key), q);
   const compile = (f: Filter, p: Params) =>
     compileFilter(f, groupScope('g'), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
   const base = () =>

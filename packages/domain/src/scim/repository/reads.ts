@@ -1,12 +1,23 @@
 // SCIM's hot reads as statements written once per database (issue 4, performance): an IdP's lookup by
 // a unique key (`userName eq`, `externalId eq`, `id eq`), GET by id and the default-order user
 // listing. On these TypeORM's query builder cost more than the query (alias rewriting, select
-// building and escaping on every call, about 40% of a lookup); here the SQL text is built once per
-// data source with positional parameters, and each column is hydrated by the driver's own
-// `prepareHydratedValue`, the conversion the query builder applies, so a row reads back the same.
-// Every other filter and sort goes through the generic RFC 7644 path in queries.ts.
-import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
+// building and escaping on every call, about 40% of a lookup). Here the SQL text is built once per
+// data source with positional parameters and run by the driver itself, outside any transaction:
+// as a named prepared statement on PostgreSQL (parsed and planned once per connection: twice the
+// pages per second, a fifth more lookups), as a cached prepared statement on SQLite, both returning
+// rows as arrays (building a 17-key object per row cost as much as reading it). Each value is then
+// hydrated by the driver's own `prepareHydratedValue`, the conversion the query builder applies,
+// so a row reads back exactly as the generic path returns it. A transaction-mode pooler in front
+// of PostgreSQL must keep prepared statements per client (PgBouncer ≥ 1.21,
+// `max_prepared_statements`). Every other filter and sort goes through the generic RFC 7644 path
+// in queries.ts.
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+import type { DataSource, EntityTarget } from 'typeorm';
+import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver.js';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import type { Database } from '../../database.js';
 import { Group, User } from '../../entities/index.js';
 
 /** Everything a SCIM response needs; not the raw payload nor the MFA secret. */
@@ -52,18 +63,61 @@ export interface KeyEquality {
 /** `$n` on PostgreSQL, `?` on SQLite. */
 type Placeholder = (n: number) => string;
 
-/** One entity's columns read by hand-written SQL, as `alias.column AS "property"`. */
+interface Statement {
+  /** The prepared statement's name on PostgreSQL connections (unique per data source). */
+  name: string;
+  text: string;
+}
+
+/**
+ * Runs statements on the data source's own connections, outside any transaction, and returns the
+ * rows as arrays in select-list order. Each statement is shown to the data source's logger, as
+ * TypeORM shows its own (tests count statements there).
+ */
+class Runner {
+  private sqlite: BetterSqlite3.Database | undefined;
+  private readonly prepared = new Map<Statement, BetterSqlite3.Statement<unknown[], unknown[]>>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  async rows(statement: Statement, params: unknown[]): Promise<unknown[][]> {
+    this.ds.logger.logQuery(statement.text, params);
+    if (this.ds.options.type === 'postgres') {
+      const pool = (this.ds.driver as PostgresDriver).master as pg.Pool;
+      const result = await pool.query<unknown[]>({ ...statement, values: params, rowMode: 'array' });
+      return result.rows;
+    }
+    return this.sqliteStatement(statement).all(...params);
+  }
+
+  private sqliteStatement(statement: Statement): BetterSqlite3.Statement<unknown[], unknown[]> {
+    const connection = (this.ds.driver as BetterSqlite3Driver).databaseConnection as BetterSqlite3.Database;
+    if (connection !== this.sqlite) {
+      this.sqlite = connection;
+      this.prepared.clear();
+    }
+    let prepared = this.prepared.get(statement);
+    if (!prepared) {
+      prepared = connection.prepare<unknown[], unknown[]>(statement.text).raw(true);
+      this.prepared.set(statement, prepared);
+    }
+    return prepared;
+  }
+}
+
+/** One entity's columns read by hand-written SQL. */
 class Rows<T extends object> {
   private readonly columns: Array<[string, ColumnMetadata]>;
-  private readonly statements = new Map<string, string>();
+  private readonly statements = new Map<string, Statement>();
   /** `SELECT … FROM table alias WHERE alias.tenant_id = <first parameter>` and the live condition. */
   private readonly base: string;
   private readonly p: Placeholder;
 
   constructor(
     private readonly ds: DataSource,
+    private readonly runner: Runner,
     private readonly entity: new () => T,
-    alias: string,
+    private readonly alias: string,
     fields: ReadonlyArray<keyof T & string>,
     live: string | undefined,
   ) {
@@ -74,31 +128,31 @@ class Rows<T extends object> {
       return [f, column];
     });
     this.p = ds.options.type === 'postgres' ? (n) => `$${n}` : () => '?';
-    const list = this.columns.map(([f, c]) => `${alias}.${c.databaseName} AS "${f}"`).join(', ');
+    const list = this.columns.map(([, c]) => `${alias}.${c.databaseName}`).join(', ');
     const where = `${alias}.tenant_id = ${this.p(1)}${live ? ` AND ${live}` : ''}`;
     this.base = `SELECT ${list} FROM ${meta.tableName} ${alias} WHERE ${where}`;
   }
 
-  /** The statement named `name`, built from the base the first time it is asked for. */
-  sql(name: string, build: (base: string, p: Placeholder) => string): string {
-    let sql = this.statements.get(name);
-    if (sql === undefined) {
-      sql = build(this.base, this.p);
-      this.statements.set(name, sql);
+  /** The statement `key` names, built from the base the first time it is asked for. */
+  statement(key: string, build: (base: string, p: Placeholder) => string): Statement {
+    let statement = this.statements.get(key);
+    if (statement === undefined) {
+      statement = { name: `scim_${this.alias}_${this.statements.size}`, text: build(this.base, this.p) };
+      this.statements.set(key, statement);
     }
-    return sql;
+    return statement;
   }
 
-  async read(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    const raw = (await em.query(sql, params)) as Array<Record<string, unknown>>;
-    return raw.map((r) => this.hydrate(r));
+  async read(statement: Statement, params: unknown[]): Promise<T[]> {
+    const rows = await this.runner.rows(statement, params);
+    return rows.map((r) => this.hydrate(r));
   }
 
-  private hydrate(raw: Record<string, unknown>): T {
+  private hydrate(values: unknown[]): T {
     const row: Record<string, unknown> = {};
-    for (const [field, column] of this.columns) {
-      row[field] = this.ds.driver.prepareHydratedValue(raw[field], column);
-    }
+    this.columns.forEach(([field, column], i) => {
+      row[field] = this.ds.driver.prepareHydratedValue(values[i], column);
+    });
     return Object.assign(new this.entity(), row);
   }
 }
@@ -114,14 +168,15 @@ interface Readers {
 
 const readers = new WeakMap<DataSource, Readers>();
 
-function readersOf(em: EntityManager): Readers {
-  const ds = em.connection;
+function readersOf(db: Database): Readers {
+  const ds = db.dataSource;
   let r = readers.get(ds);
   if (!r) {
+    const runner = new Runner(ds);
     // A live user has a userName key: removal clears it (users.repository.ts).
     r = {
-      users: new Rows(ds, User, USER_ALIAS, USER_FIELDS, `${USER_ALIAS}.user_name_key IS NOT NULL`),
-      groups: new Rows(ds, Group, GROUP_ALIAS, GROUP_FIELDS, undefined),
+      users: new Rows(ds, runner, User, USER_ALIAS, USER_FIELDS, `${USER_ALIAS}.user_name_key IS NOT NULL`),
+      groups: new Rows(ds, runner, Group, GROUP_ALIAS, GROUP_FIELDS, undefined),
     };
     readers.set(ds, r);
   }
@@ -132,27 +187,27 @@ function readersOf(em: EntityManager): Readers {
  * The live users of the tenant whose `key` column equals the value: one at most, when the allowlist
  * says the column is unique (targets.ts `uniqueUserKey`).
  */
-export async function usersByKey(em: EntityManager, tenantId: string, key: KeyEquality): Promise<User[]> {
-  const rows = readersOf(em).users;
-  const sql = rows.sql(`key ${key.expr}`, (base, p) => `${base} AND ${key.expr} = ${p(2)}`);
-  return rows.read(em, sql, [tenantId, key.value]);
-}
-
-/** GET /Users/:id: a live user of the tenant. */
-export async function userById(em: EntityManager, tenantId: string, id: string): Promise<User | undefined> {
-  return (await usersByKey(em, tenantId, { expr: `${USER_ALIAS}.id`, value: id }))[0];
-}
-
-/** GET /Groups/:id: a group of the tenant. */
-export async function groupById(em: EntityManager, tenantId: string, id: string): Promise<Group | undefined> {
-  return (await groupsByKey(em, tenantId, { expr: `${GROUP_ALIAS}.id`, value: id }))[0];
+export async function usersByKey(db: Database, tenantId: string, key: KeyEquality): Promise<User[]> {
+  const rows = readersOf(db).users;
+  const statement = rows.statement(`key ${key.expr}`, (base, p) => `${base} AND ${key.expr} = ${p(2)}`);
+  return rows.read(statement, [tenantId, key.value]);
 }
 
 /** The tenant's groups whose `key` column equals the value. */
-export async function groupsByKey(em: EntityManager, tenantId: string, key: KeyEquality): Promise<Group[]> {
-  const rows = readersOf(em).groups;
-  const sql = rows.sql(`key ${key.expr}`, (base, p) => `${base} AND ${key.expr} = ${p(2)}`);
-  return rows.read(em, sql, [tenantId, key.value]);
+export async function groupsByKey(db: Database, tenantId: string, key: KeyEquality): Promise<Group[]> {
+  const rows = readersOf(db).groups;
+  const statement = rows.statement(`key ${key.expr}`, (base, p) => `${base} AND ${key.expr} = ${p(2)}`);
+  return rows.read(statement, [tenantId, key.value]);
+}
+
+/** GET /Users/:id: a live user of the tenant. */
+export async function userById(db: Database, tenantId: string, id: string): Promise<User | undefined> {
+  return (await usersByKey(db, tenantId, { expr: `${USER_ALIAS}.id`, value: id }))[0];
+}
+
+/** GET /Groups/:id: a group of the tenant. */
+export async function groupById(db: Database, tenantId: string, id: string): Promise<Group | undefined> {
+  return (await groupsByKey(db, tenantId, { expr: `${GROUP_ALIAS}.id`, value: id }))[0];
 }
 
 export interface UserPageQuery {
@@ -165,20 +220,30 @@ export interface UserPageQuery {
 
 /**
  * A page of live users in the default order, the unique userName key (uq_users_tenant_user_name):
- * seeking past a key costs the same on the last page as on the first.
+ * seeking past a key costs the same on the last page as on the first. Without a cursor the offset
+ * is counted in the key alone, and the page read from the key it lands on: PostgreSQL otherwise
+ * plans some offsets as a scan and sort of the tenant's whole rows (spilling to disk past work_mem,
+ * 65 ms for a page at 6,000 users instead of 1.5 ms).
  */
-export async function usersPage(em: EntityManager, tenantId: string, q: UserPageQuery): Promise<User[]> {
-  const rows = readersOf(em).users;
+export async function usersPage(db: Database, tenantId: string, q: UserPageQuery): Promise<User[]> {
+  const rows = readersOf(db).users;
   const dir = q.descending ? 'DESC' : 'ASC';
+  const from = q.descending ? '<' : '>';
   const key = `${USER_ALIAS}.user_name_key`;
-  const order = `ORDER BY ${key} ${dir}`;
   if (q.after !== undefined) {
-    const sql = rows.sql(
+    const statement = rows.statement(
       `after ${dir}`,
-      (base, p) => `${base} AND ${key} ${q.descending ? '<' : '>'} ${p(2)} ${order} LIMIT ${p(3)}`,
+      (base, p) => `${base} AND ${key} ${from} ${p(2)} ORDER BY ${key} ${dir} LIMIT ${p(3)}`,
     );
-    return rows.read(em, sql, [tenantId, q.after, q.count]);
+    return rows.read(statement, [tenantId, q.after, q.count]);
   }
-  const sql = rows.sql(`offset ${dir}`, (base, p) => `${base} ${order} LIMIT ${p(2)} OFFSET ${p(3)}`);
-  return rows.read(em, sql, [tenantId, q.count, q.offset]);
+  const statement = rows.statement(
+    `offset ${dir}`,
+    (base, p) =>
+      `${base} AND ${key} ${from}= (SELECT k.user_name_key FROM users k` +
+      ` WHERE k.tenant_id = ${p(2)} AND k.user_name_key IS NOT NULL` +
+      ` ORDER BY k.user_name_key ${dir} LIMIT 1 OFFSET ${p(3)})` +
+      ` ORDER BY ${key} ${dir} LIMIT ${p(4)}`,
+  );
+  return rows.read(statement, [tenantId, tenantId, q.offset, q.count]);
 }
