@@ -42,7 +42,14 @@ function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
       type: 'postgres',
       url: opts.url,
       migrations: MIGRATIONS.postgres,
-      extra: opts.schema ? { options: `-c search_path=${opts.schema}` } : {},
+      // Every transaction is READ COMMITTED as a setting of the session, not a SET statement (one
+      // round trip) at the start of each transaction.
+      extra: {
+        options: [
+          '-c default_transaction_isolation=read\\ committed',
+          ...(opts.schema ? [`-c search_path=${opts.schema}`] : []),
+        ].join(' '),
+      },
     };
   }
   const path = resolve((opts.url ?? DEFAULT_SQLITE_PATH).replace(/^sqlite:(\/\/)?/, ''));
@@ -81,7 +88,7 @@ export class Database {
   }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres') return this.dataSource.transaction('READ COMMITTED', work);
+    if (this.dialect === 'postgres') return this.dataSource.transaction(work);
     const run = this.sqliteQueue.then(() => this.sqliteImmediateTransaction(work));
     this.sqliteQueue = run.catch(() => undefined);
     return run;

@@ -12,9 +12,11 @@ export async function outcome<R>(work: Promise<R>): Promise<Outcome<R>> {
 
 /**
  * Group commit: items submitted under one key while that key's batch is running wait together and
- * run as the next batch, as soon as it is done. Nothing waits on a timer: an item arriving when its
- * key is idle starts at once, alone. Batches of one key run one after another, in arrival order;
- * batches of different keys run side by side.
+ * run as the next batch, as soon as it is done. An item arriving when its key is idle starts a batch
+ * in the same turn of the event loop, after the I/O callbacks already due in it (`setImmediate`):
+ * requests read together are committed together, which matters most on SQLite, whose transactions
+ * never yield to I/O. Nothing waits on a timer. Batches of one key run one after another, in arrival
+ * order; batches of different keys run side by side.
  *
  * The queue only saves work: `run` must give every item exactly the outcome it would have had alone,
  * because other processes write the same rows and nothing here coordinates with them.
@@ -33,12 +35,13 @@ export class GroupCommit<I, R> {
       const queue = this.waiting.get(key) ?? [];
       queue.push({ item, settle: (o) => (o.ok ? resolve(o.value) : reject(o.error)) });
       this.waiting.set(key, queue);
-      if (!this.running.has(key)) void this.drain(key);
+      if (this.running.has(key)) return;
+      this.running.add(key);
+      setImmediate(() => void this.drain(key));
     });
   }
 
   private async drain(key: string): Promise<void> {
-    this.running.add(key);
     for (let queue = this.waiting.get(key); queue?.length; queue = this.waiting.get(key)) {
       const batch = queue.splice(0, this.maxBatch);
       if (queue.length === 0) this.waiting.delete(key);
