@@ -63,7 +63,8 @@ export async function insertRowsUnlessTaken<T extends ObjectLiteral>(
   return rows.filter((row) => keys.has(key(primary.map((c) => c.getEntityValue(row)))));
 }
 
-function insertStatement<T extends ObjectLiteral>(
+/** The multi-row INSERT of `insertRows`, to be sent as part of a larger statement. */
+export function insertStatement<T extends ObjectLiteral>(
   tx: EntityManager,
   target: EntityTarget<T>,
   rows: readonly T[],

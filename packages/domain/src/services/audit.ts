@@ -3,7 +3,7 @@ import type { ActorType } from '../contracts/enums.js';
 import { AuditChainHead, AuditEvent, type AuditChange } from '../entities/index.js';
 import { newId, sha256Hex } from '../crypto.js';
 import { forUpdate } from '../repositories/lock.js';
-import { insertRows } from '../repositories/write.js';
+import { insertRows, insertStatement } from '../repositories/write.js';
 import type { Clock } from '../clock.js';
 import { actorId, actorLabel, type ActorContext } from './context.js';
 
@@ -130,8 +130,7 @@ export class AuditLog {
       prev = event;
       return event;
     });
-    await insertRows(tx, AuditEvent, events);
-    await tx.update(AuditChainHead, { tenantId }, { seq: prev.seq, hash: prev.hash });
+    await appendAndMoveHead(tx, tenantId, events, prev);
     for (const hook of this.afterRecord) await hook(tx, events);
     return events;
   }
@@ -160,6 +159,31 @@ export class AuditLog {
       tx.createQueryBuilder(AuditChainHead, 'h').where('h.tenantId = :tenantId', { tenantId }),
     );
   }
+}
+
+/**
+ * Inserts the records and moves the head to the last. On PostgreSQL that is one statement (the head's
+ * UPDATE with the INSERT as a data-modifying WITH), a round trip less while the head is locked;
+ * SQLite has no such WITH, and no round trips to save.
+ */
+async function appendAndMoveHead(
+  tx: EntityManager,
+  tenantId: string,
+  events: AuditEvent[],
+  head: { seq: number; hash: string },
+): Promise<void> {
+  if (tx.connection.options.type !== 'postgres') {
+    await insertRows(tx, AuditEvent, events);
+    await tx.update(AuditChainHead, { tenantId }, { seq: head.seq, hash: head.hash });
+    return;
+  }
+  const insert = insertStatement(tx, AuditEvent, events);
+  const n = insert.params.length;
+  await tx.query(
+    `WITH appended AS (${insert.sql})
+     UPDATE audit_chain_heads SET seq = $${n + 1}, hash = $${n + 2} WHERE tenant_id = $${n + 3}`,
+    [...insert.params, head.seq, head.hash, tenantId],
+  );
 }
 
 export type ChainVerdict =
