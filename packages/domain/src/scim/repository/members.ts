@@ -37,15 +37,15 @@ const listedIds = (p: Positional, ids: string[]) =>
   `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;
 
 /**
- * Keeps the listed ids that are live users of the tenant: one primary-key probe per id, written as a
- * correlated subquery so that no planner can make it a walk of the tenant's users. Given
- * `u.id IN (…)` or a join, SQLite (which keeps no statistics) and PostgreSQL (until the users table
- * is first analysed) both preferred reading the tenant's whole index: 7 ms at 15,000 users, and
- * growing with the tenant, against 0.5 ms.
+ * Keeps the listed ids that are live users of the tenant: one primary-key probe per id, in a
+ * correlated subquery that names no other column an index leads with, its row's tenant compared
+ * outside it. Every other form let a planner pick a walk of the tenant's users: for `u.id IN (…)` or
+ * a join, SQLite (which keeps no statistics) and PostgreSQL (until users is first analysed) read the
+ * tenant's whole userName index (7 ms at 15,000 users); with the tenant inside the subquery,
+ * PostgreSQL probed `(tenant_id, email_key)` and filtered 5,000 rows per id (88 ms instead of 3).
  */
 const isLiveUser = (p: Positional, tenantId: string) =>
-  `listed.id = (SELECT u.id FROM users u
-    WHERE u.id = listed.id AND u.tenant_id = ${p.add(tenantId)} AND u.user_name_key IS NOT NULL)`;
+  `(SELECT u.tenant_id FROM users u WHERE u.id = listed.id AND u.user_name_key IS NOT NULL) = ${p.add(tenantId)}`;
 
 /** The ids among `ids` that are live users of the tenant. */
 async function liveUserIds(tx: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
