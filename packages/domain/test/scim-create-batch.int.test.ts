@@ -185,6 +185,29 @@ describe.each(DATABASES)('batched SCIM creates on $name', (target) => {
     expect(await w.services.audit.verify(tn.ownerActor)).toEqual({ ok: true, records });
   });
 
+  it('two replicas batching the same names at once: each name is created once, every other create of it is a 409, and the chain verifies', async () => {
+    const tn = await makeTenant(w);
+    const other = makeServices(t.db); // a second gateway: its own batches, the same database
+    const names = Array.from({ length: 30 }, (_, i) => `replica${i}@x.test`);
+    const settled = await Promise.allSettled([
+      ...names.map((n) => w.services.provisioning.createUser(provisioner(tn), user(n), {})),
+      ...names
+        .toReversed()
+        .map((n) => other.services.provisioning.createUser(provisioner(tn), user(n.toUpperCase()), {})),
+    ]);
+    const outcomes = settled.map(observed);
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(names.length);
+    expect(outcomes.filter((o) => o !== 'created')).toEqual(names.map(() => 'userName'));
+    const stored = await t.db.manager.find(User, { where: { tenantId: tn.tenant.id, source: 'scim' } });
+    expect(new Set(stored.map((u) => u.userNameKey))).toEqual(new Set(names));
+    const provisioned = await t.db.manager.find(AuditEvent, {
+      where: { tenantId: tn.tenant.id, action: 'user.provisioned' },
+    });
+    expect(provisioned.map((e) => e.targetId).sort()).toEqual(stored.map((u) => u.id).sort());
+    const records = await t.db.manager.count(AuditEvent, { where: { tenantId: tn.tenant.id } });
+    expect(await w.services.audit.verify(tn.ownerActor)).toEqual({ ok: true, records });
+  });
+
   it('a batch queues one audit webhook delivery for each of its records', async () => {
     const tn = await makeTenant(w);
     await w.services.integrations.saveAuditWebhook(tn.ownerActor, {
