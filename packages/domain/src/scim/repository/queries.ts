@@ -1,6 +1,8 @@
 // SCIM list queries: filter, count and page in the database (STYLE §5, §6). Every query is scoped by
 // tenant first. A live user is one with a userName key (removal clears it, users.repository.ts), so
-// listing and counting users stay inside uq_users_tenant_user_name.
+// listing and counting users stay inside uq_users_tenant_user_name. The shapes IdPs send most (a
+// lookup by a unique key, the default-order user listing) run as prepared statements (reads.ts);
+// every other filter and sort is compiled here for the query builder.
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../../database.js';
 import { Group, GroupMember, User } from '../../entities/index.js';
