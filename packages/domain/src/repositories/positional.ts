@@ -24,3 +24,12 @@ export class Positional {
     return this.add(this.postgres ? value : value.toISOString().replace('T', ' ').replace('Z', ''));
   }
 }
+
+/**
+ * The ids as a table, `WITH listed (id) AS (VALUES …)`, for statements that look each one up by
+ * primary key in a correlated subquery (`… WHERE x.id = listed.id`): a planner cannot turn that into
+ * a walk of the tenant's rows, which it did for `id IN (…)` beside `tenant_id = …` (SQLite, which
+ * keeps no statistics, and PostgreSQL until a table is first analysed).
+ */
+export const listedIds = (p: Positional, ids: readonly string[]): string =>
+  `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;

@@ -2,7 +2,7 @@
 // existing rows, removing is one `DELETE … WHERE user_id IN (…)`; a group's members are never loaded
 // to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed.
 import type { EntityManager } from 'typeorm';
-import { Positional } from '../../repositories/positional.js';
+import { listedIds, Positional } from '../../repositories/positional.js';
 
 /** Statements stay well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
@@ -31,10 +31,6 @@ async function positionalRows<R>(tx: EntityManager, sql: string, values: unknown
     return result[0] as R[];
   return Array.isArray(result) ? (result as R[]) : [];
 }
-
-/** The listed ids as a table, `listed (id)`. */
-const listedIds = (p: Positional, ids: string[]) =>
-  `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;
 
 /**
  * Keeps the listed ids that are live users of the tenant: one primary-key probe per id, in a
