@@ -615,7 +615,14 @@ async function applyChanges(
   }
   for (const [mappedTenantRole, userIds] of managers) {
     for (const ids of chunked(userIds)) {
-      await tx.update(User, { tenantId, id: In(ids) }, { mappedTenantRole, updatedAt: now });
+      const p = new Positional(tx);
+      await tx.query(
+        `${listedIds(p, ids)}
+         UPDATE users SET mapped_tenant_role = ${p.add(mappedTenantRole)}, updated_at = ${p.time(now)}
+          WHERE id IN (SELECT listed.id FROM listed
+                        WHERE (SELECT u.tenant_id FROM users u WHERE u.id = listed.id) = ${p.add(tenantId)})`,
+        p.values,
+      );
     }
   }
   for (const [teamId, userIds] of emptied) {
