@@ -223,7 +223,10 @@ export interface UserPageQuery {
  * seeking past a key costs the same on the last page as on the first. Without a cursor the offset
  * is counted in the key alone, and the page read from the key it lands on: PostgreSQL otherwise
  * plans some offsets as a scan and sort of the tenant's whole rows (spilling to disk past work_mem,
- * 65 ms for a page at 6,000 users instead of 1.5 ms).
+ * 65 ms for a page at 6,000 users instead of 1.5 ms). The count's `>= ''` holds for every live key
+ * ('' sorts first in every collation, NULL fails it) and, unlike IS NOT NULL, bounds the index's
+ * second column: PostgreSQL then walks the index in order even before the table has statistics,
+ * where it chose a bitmap scan and a sort of every row (less than half the pages per second).
  */
 export async function usersPage(db: Database, tenantId: string, q: UserPageQuery): Promise<User[]> {
   const rows = readersOf(db).users;
@@ -241,7 +244,7 @@ export async function usersPage(db: Database, tenantId: string, q: UserPageQuery
     `offset ${dir}`,
     (base, p) =>
       `${base} AND ${key} ${from}= (SELECT k.user_name_key FROM users k` +
-      ` WHERE k.tenant_id = ${p(2)} AND k.user_name_key IS NOT NULL` +
+      ` WHERE k.tenant_id = ${p(2)} AND k.user_name_key >= ''` +
       ` ORDER BY k.user_name_key ${dir} LIMIT 1 OFFSET ${p(3)})` +
       ` ORDER BY ${key} ${dir} LIMIT ${p(4)}`,
   );
