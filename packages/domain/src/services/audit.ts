@@ -96,8 +96,8 @@ export class AuditLog {
   }
 
   /**
-   * Appends records of one tenant in the order given, under one head lock: one INSERT for the
-   * records and one head UPDATE, however many (a batch of SCIM creates).
+   * Appends records of one tenant in the order given, under one head lock: the records go in with
+   * one INSERT and the head moves once, however many there are (a batch of SCIM creates).
    */
   async recordMany(
     tx: EntityManager,
