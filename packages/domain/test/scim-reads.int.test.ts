@@ -138,6 +138,13 @@ describe.each(DATABASES)('SCIM hot reads on $name', (target) => {
     }
   });
 
+  it('a root search by a unique key answers what the generic filter path answers', async () => {
+    for (const filter of lookups()) {
+      const root = (f: string) => call('GET', `/?filter=${encodeURIComponent(f)}`);
+      expect(answer(await root(filter)), filter).toBe(answer(await root(`${filter} or ${filter}`)));
+    }
+  });
+
   it('a lookup finds exactly the user it names, on one statement', async () => {
     const ada = users[0];
     if (!ada) throw new Error('no users');
