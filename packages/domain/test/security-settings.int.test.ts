@@ -1,6 +1,6 @@
 // Owner-only sign-in policy (seed 000 "Security configuration"): session policy, auth methods and the IP
 // allowlist, plus the shared rate limiter they lean on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditEvent, IpAllowlistEntry, Session, Tenant } from '../src/entities/index.js';
 import { parseClientIp, parseIpRange, SESSION_POLICY_BOUNDS } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
@@ -269,6 +269,24 @@ describe.each(DATABASES)('sign-in policy on $name', (target) => {
       });
       expect(await world.services.ipAllowlist.allowsScim(await principal(), '192.0.2.50')).toBe(true);
     });
+  });
+
+  it('a burst of requests with a token not yet trusted resolves it once; a wrong token stays refused', async () => {
+    const t = await makeTenant(world);
+    const { token } = await world.services.scimTokens.create(t.ownerActor, { name: 'Entra ID' });
+    const findOne = vi.spyOn(opened.db.manager, 'findOne');
+    try {
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () => world.services.scimTokens.authenticate(token)),
+      );
+      expect(new Set(burst.map((p) => p?.tenantId))).toEqual(new Set([t.tenant.id]));
+      // The token row and its tenant's SCIM policy: two reads for the whole burst.
+      expect(findOne).toHaveBeenCalledTimes(2);
+      const wrong = await Promise.all([1, 2].map(() => world.services.scimTokens.authenticate(`${token}x`)));
+      expect(wrong).toEqual([null, null]);
+    } finally {
+      findOne.mockRestore();
+    }
   });
 
   describe('rate limiter', () => {

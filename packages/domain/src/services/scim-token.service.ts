@@ -40,6 +40,7 @@ export interface ScimPrincipal {
 /** Named SCIM bearer tokens: several per tenant, stored hashed, shown once, revocable. */
 export class ScimTokenService {
   private readonly resolved = new Map<string, ResolvedToken>();
+  private readonly resolving = new Map<string, Promise<ResolvedToken | null>>();
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -110,6 +111,20 @@ export class ScimTokenService {
       await this.touch(cached);
       return cached.principal;
     }
+    // An IdP sends dozens of requests at once: when the trusted moment ends, one of them resolves the
+    // token and the others wait for that answer instead of each querying the same rows.
+    let resolving = this.resolving.get(hash);
+    if (!resolving) {
+      resolving = this.resolve(hash).finally(() => this.resolving.delete(hash));
+      this.resolving.set(hash, resolving);
+    }
+    const entry = await resolving;
+    if (!entry) return null;
+    await this.touch(entry);
+    return entry.principal;
+  }
+
+  private async resolve(hash: string): Promise<ResolvedToken | null> {
     const record = await this.deps.db.manager.findOne(ScimToken, {
       select: { id: true, tenantId: true, name: true, tokenHash: true, lastUsedAt: true },
       where: { tokenHash: hash, revokedAt: IsNull() },
@@ -134,8 +149,7 @@ export class ScimTokenService {
     };
     if (this.resolved.size >= RESOLVED_TOKEN_CACHE_SIZE) this.resolved.clear();
     this.resolved.set(hash, entry);
-    await this.touch(entry);
-    return entry.principal;
+    return entry;
   }
 
   /** The tenant's SCIM policy changed: its tokens are resolved afresh on their next request here. */
