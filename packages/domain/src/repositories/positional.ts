@@ -27,9 +27,11 @@ export class Positional {
 
 /**
  * The ids as a table, `WITH listed (id) AS (VALUES …)`, for statements that look each one up by
- * primary key in a correlated subquery (`… WHERE x.id = listed.id`): a planner cannot turn that into
- * a walk of the tenant's rows, which it did for `id IN (…)` beside `tenant_id = …` (SQLite, which
- * keeps no statistics, and PostgreSQL until a table is first analysed).
+ * primary key in a correlated subquery whose row's tenant is compared outside it
+ * (`(SELECT x.tenant_id FROM t x WHERE x.id = listed.id) = $tenant`): with nothing but the key
+ * inside, no planner can make it a walk of the tenant's rows. `id IN (…)` beside `tenant_id = …`, or
+ * the tenant inside the probe, let SQLite (which keeps no statistics) and PostgreSQL (until a table
+ * is first analysed) pick an index led by tenant_id and read every row of the tenant.
  */
 export const listedIds = (p: Positional, ids: readonly string[]): string =>
   `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;
