@@ -10,9 +10,7 @@ import {
 } from '../src/services/egress-matcher.js';
 
 // `xn--` opens a punycode label, which the URL parser validates and mostly refuses: not a plain name.
-const label = fc
-  .stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/)
-  .filter((l) => !l.startsWith('xn--'));
+const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/).filter((l) => !l.startsWith('xn--'));
 const domain = fc.array(label, { minLength: 2, maxLength: 4 }).map((labels) => labels.join('.'));
 const ipv4 = fc.ipV4();
 const scheme = fc.constantFrom('http', 'https');
