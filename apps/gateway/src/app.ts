@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Services } from '@gatehouse/domain';
@@ -47,10 +47,9 @@ export function buildApp(deps: AppDeps): RequestListener {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
-  const security = securityHeaders(config.publicUrl);
   app.use(requestId);
   app.use(accessLog(logger));
-  app.use(security);
+  app.use(securityHeaders(config.publicUrl));
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/scim+json'] }));
 
   app.get('/healthz', (_req, res) => {
@@ -78,7 +77,6 @@ export function buildApp(deps: AppDeps): RequestListener {
       ...routerDeps,
       metrics,
       trustProxy: app.get('trust proxy fn') as (addr: string, hop: number) => boolean,
-      headers: headersSetBy(security),
     });
     app.get('/metrics', (_req, res) => {
       res.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(metrics.render());
@@ -98,17 +96,6 @@ export function buildApp(deps: AppDeps): RequestListener {
     if (isScimRequest(req.url)) scimRequests(req, res);
     else app(req, res);
   };
-}
-
-/** The headers a static middleware (helmet with a fixed policy) sets, captured once. */
-function headersSetBy(middleware: RequestHandler): Array<[string, string]> {
-  const headers: Array<[string, string]> = [];
-  const capture = {
-    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
-    removeHeader: () => undefined,
-  };
-  middleware({} as Request, capture as unknown as Response, () => undefined);
-  return headers;
 }
 
 /** One line per response. Headers are left out (cookies, bearer tokens) but for the user agent. */

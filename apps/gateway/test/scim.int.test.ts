@@ -63,14 +63,18 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
     expect((await t.request('GET', '/Schemas/urn:nope')).status).toBe(404);
   });
 
-  it('answers carry the app’s security headers and echo a valid X-Request-Id; the mount matches in any case', async () => {
+  it('answers carry the API security headers and echo a valid X-Request-Id; the mount matches in any case', async () => {
     const res = await t.request('GET', '/ServiceProviderConfig', {
       headers: { 'x-request-id': 'idp-req-42' },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('idp-req-42');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    // PUBLIC_URL is https here, so browsers are told to stay on https.
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     expect(res.headers.get('x-powered-by')).toBeNull();
     const forged = await t.request('GET', '/ServiceProviderConfig', { headers: { 'x-request-id': 'a\tb' } });
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -3,12 +3,44 @@ import {
   createDecipheriv,
   createHash,
   randomBytes,
-  randomUUID,
+  randomFillSync,
   timingSafeEqual,
 } from 'node:crypto';
 import { InvalidInput } from './errors.js';
 
-export const newId = (): string => randomUUID();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// Random bits are drawn a page at a time, as randomUUID does: one getrandom per 256 ids, not per id.
+const pool = Buffer.alloc(16 * 256);
+let poolAt = pool.length;
+
+/**
+ * A row id: a UUIDv7 (RFC 9562 §5.7), 48 bits of Unix milliseconds then 74 random bits. Rows written
+ * together get neighbouring keys, so a batch of inserts (a sync's users, their group memberships, the
+ * audit and provisioning-log records) appends to the end of each index instead of dirtying a random
+ * page per row. The time it carries is no secret: every resource shows its creation time anyway.
+ */
+export function newId(): string {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const b = pool.subarray(poolAt, poolAt + 16);
+  poolAt += 16;
+  const ms = Date.now();
+  b[0] = Math.floor(ms / 2 ** 40) & 0xff;
+  b[1] = Math.floor(ms / 2 ** 32) & 0xff;
+  b[2] = (ms >>> 24) & 0xff;
+  b[3] = (ms >>> 16) & 0xff;
+  b[4] = (ms >>> 8) & 0xff;
+  b[5] = ms & 0xff;
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x70; // version 7
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
+  const h = (i: number) => HEX[b[i] ?? 0] ?? '00';
+  return (
+    `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${h(6)}${h(7)}-${h(8)}${h(9)}-` +
+    `${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`
+  );
+}
 
 /** A bearer secret (SCIM token, session id, invitation link): 256 random bits, URL-safe. */
 export function randomToken(prefix = ''): string {

@@ -1,7 +1,7 @@
 // The SCIM adapter (STYLE §6). IdPs are machines sending thousands of small requests, so SCIM is
 // served straight from node:http rather than through the admin app's Express stack (helmet,
-// pino-http, the router): the same security headers (computed once from the app's helmet config),
-// one access-log line per response, the body parsed by the same body-parser with the same limit.
+// pino-http, the router): a fixed set of API security headers, one access-log line per response, the
+// body parsed by the same body-parser with the same limit.
 // It checks the bearer token, the tenant's IP allowlist, the media type and the per-token rate
 // limit, hands the parsed request to the domain's ScimHandler and writes `{ status, body }` as
 // application/scim+json. Every request a token makes is recorded in the provisioning log.
@@ -34,8 +34,24 @@ export interface ScimListenerDeps extends RouterDeps {
   metrics?: ScimMetrics;
   /** Express's compiled `trust proxy` setting, so req.ip means the same here as in the admin app. */
   trustProxy: (addr: string, hop: number) => boolean;
-  /** The response headers every answer carries (the app's security headers). */
-  headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * What every SCIM answer carries. A JSON API is never rendered, so the console's page policy (helmet's
+ * dozen headers, most about documents) gives way to the OWASP REST set: nothing may be framed, sniffed
+ * or loaded, and no cache keeps the personal data in an answer. HSTS when served over https.
+ */
+function securityHeaders(publicUrl: string): Array<[string, string]> {
+  const headers: Array<[string, string]> = [
+    ['Cache-Control', 'no-store'],
+    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+  ];
+  if (publicUrl.startsWith('https:')) {
+    headers.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+  }
+  return headers;
 }
 
 /** One SCIM request as the adapter sees it. */
@@ -64,6 +80,7 @@ export function isScimRequest(url: string | undefined): boolean {
 export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { services, logger, config } = deps;
   const baseUrl = `${config.publicUrl}${SCIM_BASE_PATH}`;
+  const headers = securityHeaders(config.publicUrl);
   const handler = new ScimHandler(services.provisioning, {
     ...DEFAULT_SCIM_LIMITS,
     bulkMaxPayloadSize: byteCount(config.bodyLimit),
@@ -229,7 +246,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       search: q < 0 ? '' : url.slice(q + 1),
       ip: proxyAddr(req, deps.trustProxy),
     };
-    for (const [name, value] of deps.headers) res.setHeader(name, value);
+    for (const [name, value] of headers) res.setHeader(name, value);
     res.setHeader(REQUEST_ID_HEADER, x.id);
     res.once('finish', () => logAccess(x));
     serve(x).catch((err: unknown) => answerError(x, err));
