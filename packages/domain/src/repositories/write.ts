@@ -2,6 +2,7 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Conflict } from '../errors.js';
 import { isUniqueViolation } from '../database.js';
+import { Positional } from './positional.js';
 
 /** Runs a write and turns a unique-constraint violation into `Conflict` (never check-then-insert). */
 export async function uniquely<T>(write: () => Promise<T>, code: string, message: string): Promise<T> {
@@ -71,16 +72,14 @@ export function insertStatement<T extends ObjectLiteral>(
 ) {
   const { driver } = tx.connection;
   const metadata = tx.connection.getMetadata(target);
-  const postgres = tx.connection.options.type === 'postgres';
-  const params: unknown[] = [];
+  const p = new Positional(tx);
   const tuples = rows.map((row) => {
-    const marks = metadata.columns.map((column) => {
-      params.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
-      return postgres ? `$${params.length}` : '?';
-    });
+    const marks = metadata.columns.map((column) =>
+      p.add(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null),
+    );
     return `(${marks.join(', ')})`;
   });
   const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
   const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${columns}) VALUES ${tuples.join(', ')}`;
-  return { sql, params, metadata };
+  return { sql, params: p.values, metadata };
 }

@@ -9,9 +9,10 @@ import {
   type ProvisioningLogPage,
   type ProvisioningLogQuery as ProvisioningLogQueryInput,
 } from '../contracts/monitoring.js';
-import type { Database, Dialect } from '../database.js';
+import type { Database } from '../database.js';
 import { ProvisioningLogEntry } from '../entities/index.js';
 import { newId } from '../crypto.js';
+import { Positional } from '../repositories/positional.js';
 import { authorize, type ActorContext } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { parseInput } from './parse.js';
@@ -79,7 +80,7 @@ export class ProvisioningLogService {
       for (let i = 0; i < entries.length; i += BATCH) {
         const part = entries.slice(i, i + BATCH);
         await this.db
-          .transaction((tx) => insertBatch(tx, this.db.dialect, part))
+          .transaction((tx) => insertBatch(tx, part))
           .catch((err: unknown) => {
             this.dropped += part.length;
             throw err;
@@ -178,39 +179,30 @@ const COLUMNS = [
  * One multi-row INSERT with positional parameters. The log is written for every SCIM request, and
  * the query builder's per-value escaping cost more than the request being logged.
  */
-async function insertBatch(
-  tx: EntityManager,
-  dialect: Dialect,
-  entries: ProvisioningLogEntry[],
-): Promise<void> {
-  const params: unknown[] = [];
-  const mark = (v: unknown) => {
-    params.push(v);
-    return dialect === 'postgres' ? `$${params.length}` : '?';
-  };
+async function insertBatch(tx: EntityManager, entries: ProvisioningLogEntry[]): Promise<void> {
+  const p = new Positional(tx);
   const rows = entries.map((e) => {
-    const values = [
-      e.id,
-      e.tenantId,
-      e.tokenId,
-      e.tokenName,
-      e.method,
-      e.path,
-      e.status,
-      e.durationMs,
-      e.resourceType,
-      e.resourceId,
-      e.changes === null ? null : JSON.stringify(e.changes),
-      e.error,
-      e.requestId,
-      // SQLite stores times as TypeORM writes them: UTC `YYYY-MM-DD HH:MM:SS.SSS`.
-      dialect === 'postgres' ? e.occurredAt : e.occurredAt.toISOString().replace('T', ' ').replace('Z', ''),
+    const marks = [
+      p.add(e.id),
+      p.add(e.tenantId),
+      p.add(e.tokenId),
+      p.add(e.tokenName),
+      p.add(e.method),
+      p.add(e.path),
+      p.add(e.status),
+      p.add(e.durationMs),
+      p.add(e.resourceType),
+      p.add(e.resourceId),
+      p.add(e.changes === null ? null : JSON.stringify(e.changes)),
+      p.add(e.error),
+      p.add(e.requestId),
+      p.time(e.occurredAt),
     ];
-    return `(${values.map(mark).join(', ')})`;
+    return `(${marks.join(', ')})`;
   });
   await tx.query(
     `INSERT INTO provisioning_log_entries (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
-    params,
+    p.values,
   );
 }
 
