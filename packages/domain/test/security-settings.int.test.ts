@@ -1,7 +1,7 @@
 // Owner-only sign-in policy (seed 000 "Security configuration"): session policy, auth methods and the IP
 // allowlist, plus the shared rate limiter they lean on.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuditEvent, IpAllowlistEntry, Session, Tenant } from '../src/entities/index.js';
+import { AuditEvent, IpAllowlistEntry, ScimToken, Session, Tenant } from '../src/entities/index.js';
 import { parseClientIp, parseIpRange, SESSION_POLICY_BOUNDS } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { countRows, makeServices, makeTenant, makeUser, type TestWorld } from './factories.js';
@@ -286,6 +286,34 @@ describe.each(DATABASES)('sign-in policy on $name', (target) => {
       expect(wrong).toEqual([null, null]);
     } finally {
       findOne.mockRestore();
+    }
+  });
+
+  it('a token in use is read again in the background before its trust ends; a revocation still takes', async () => {
+    const t = await makeTenant(world);
+    const issued = await world.services.scimTokens.create(t.ownerActor, { name: 'Okta' });
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const findOne = vi.spyOn(opened.db.manager, 'findOne');
+    try {
+      expect(await world.services.scimTokens.authenticate(issued.token)).not.toBeNull();
+      expect(findOne).toHaveBeenCalledTimes(2);
+      vi.advanceTimersByTime(500);
+      await world.services.scimTokens.authenticate(issued.token);
+      expect(findOne).toHaveBeenCalledTimes(2); // trusted, not yet near its end
+      vi.advanceTimersByTime(400);
+      // Near the end: answered from the cache at once, and read again behind it.
+      expect(await world.services.scimTokens.authenticate(issued.token)).not.toBeNull();
+      await vi.waitFor(() => expect(findOne).toHaveBeenCalledTimes(4));
+      vi.advanceTimersByTime(500); // past the first trust, inside the renewed one: no wait, no query
+      expect(await world.services.scimTokens.authenticate(issued.token)).not.toBeNull();
+      expect(findOne).toHaveBeenCalledTimes(4);
+      // Revoked on another replica (straight in the database): refused once the next read sees it.
+      await opened.db.manager.update(ScimToken, { id: issued.record.id }, { revokedAt: new Date() });
+      vi.advanceTimersByTime(1_100);
+      expect(await world.services.scimTokens.authenticate(issued.token)).toBeNull();
+    } finally {
+      findOne.mockRestore();
+      vi.useRealTimers();
     }
   });
 

@@ -22,6 +22,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 const RESOLVED_TOKEN_TTL_MS = 1_000;
 const RESOLVED_TOKEN_CACHE_SIZE = 1_000;
+/** How long before its trust ends a token in use is read again, in the background. */
+const REFRESH_AHEAD_MS = 200;
 
 interface ResolvedToken {
   principal: ScimPrincipal;
@@ -107,21 +109,31 @@ export class ScimTokenService {
   async authenticate(token: string): Promise<ScimPrincipal | null> {
     const hash = sha256Hex(token);
     const cached = this.resolved.get(hash);
-    if (cached && cached.trustedUntil > performance.now()) {
+    const now = performance.now();
+    if (cached && cached.trustedUntil > now) {
+      // A token in use is read again in the background just before its trust ends, so a busy IdP's
+      // requests never wait for it; a revoked token is refused from the next request after that read.
+      if (cached.trustedUntil - now < REFRESH_AHEAD_MS) void this.resolveOnce(hash).catch(() => undefined);
       await this.touch(cached);
       return cached.principal;
     }
-    // An IdP sends dozens of requests at once: when the trusted moment ends, one of them resolves the
-    // token and the others wait for that answer instead of each querying the same rows.
+    const entry = await this.resolveOnce(hash);
+    if (!entry) return null;
+    await this.touch(entry);
+    return entry.principal;
+  }
+
+  /**
+   * An IdP sends dozens of requests at once: one of them reads the token and the others wait for
+   * that answer instead of each querying the same rows.
+   */
+  private resolveOnce(hash: string): Promise<ResolvedToken | null> {
     let resolving = this.resolving.get(hash);
     if (!resolving) {
       resolving = this.resolve(hash).finally(() => this.resolving.delete(hash));
       this.resolving.set(hash, resolving);
     }
-    const entry = await resolving;
-    if (!entry) return null;
-    await this.touch(entry);
-    return entry.principal;
+    return resolving;
   }
 
   private async resolve(hash: string): Promise<ResolvedToken | null> {
