@@ -251,4 +251,175 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
     await call('PATCH', `/Groups/${managers}`, removeEach([n2]));
     expect([await mappedManager(n2), await mappedManager(n3)]).toEqual([null, 'manager']);
   });
+
+  // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so a member add and a
+  // removal never interleave. Each race pauses the first write on the tenant's audit chain head,
+  // which a third connection holds (every write takes it last, just before its commit), so it has
+  // done all its other work when the second starts; the second then waits for the head too, or for
+  // a row the first holds.
+  if (target.name === 'postgres') {
+    /** Backends waiting, directly or through another waiter, for the backend `pid`. */
+    const waitingFor = async (pid: number) =>
+      Number(
+        (
+          (await t.db.dataSource.query(
+            `WITH RECURSIVE waiting (pid) AS (
+               SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))
+               UNION SELECT a.pid FROM pg_stat_activity a JOIN waiting w ON w.pid = ANY (pg_blocking_pids(a.pid)))
+             SELECT count(*) AS n FROM waiting`,
+            [pid],
+          )) as [{ n: string }]
+        )[0].n,
+      );
+
+    /** Runs `first`, then `second` once `first` waits, and lets both go on once `second` waits too. */
+    async function race<A, B>(
+      tn: MadeTenant,
+      first: () => Promise<A>,
+      second: () => Promise<B>,
+    ): Promise<[A, B]> {
+      const head = t.db.dataSource.createQueryRunner();
+      await head.connect();
+      await head.startTransaction();
+      try {
+        const [{ pid }] = (await head.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+        const held = (await head.query('SELECT 1 FROM audit_chain_heads WHERE tenant_id = $1 FOR UPDATE', [
+          tn.tenant.id,
+        ])) as unknown[];
+        expect(held).toHaveLength(1);
+        const one = first();
+        await expect.poll(() => waitingFor(pid), { timeout: 5000, interval: 20 }).toBe(1);
+        const two = second();
+        await expect.poll(() => waitingFor(pid), { timeout: 5000, interval: 20 }).toBe(2);
+        await head.commitTransaction();
+        return [await one, await two];
+      } finally {
+        if (head.isTransactionActive) await head.rollbackTransaction();
+        await head.release();
+      }
+    }
+
+    /** A group whose members get a team role, so a stray grant would show too. */
+    async function mappedGroup(tn: MadeTenant, groupId: string) {
+      const team = await w.services.teams.create(tn.ownerActor, { name: `Team of ${groupId}` });
+      await w.services.groupMappings.create(tn.ownerActor, {
+        groupId,
+        target: 'team',
+        teamId: team.id,
+        teamRole: 'editor',
+      });
+      return team.id;
+    }
+
+    /** Rows that still name a removed user of the tenant: group memberships and team memberships. */
+    async function strays(tn: MadeTenant) {
+      const count = async (table: string) =>
+        Number(
+          (
+            (await t.db.dataSource.query(
+              `SELECT count(*) AS n FROM ${table} m JOIN users u ON u.id = m.user_id
+                WHERE m.tenant_id = $1 AND u.removed_at IS NOT NULL`,
+              [tn.tenant.id],
+            )) as [{ n: string }]
+          )[0].n,
+        );
+      return { groupMembers: await count('group_members'), teamMemberships: await count('team_memberships') };
+    }
+
+    it('a user removed while a PATCH adds them is not a member: the add answers invalidValue, as for any unknown id', async () => {
+      const { tn, call, ids, group } = await world(2);
+      const [gone = '', stays = ''] = ids;
+      const g = await group('Racing');
+      const teamId = await mappedGroup(tn, g);
+
+      const [removed, added] = await race(
+        tn,
+        () => call('DELETE', `/Users/${gone}`),
+        () => call('PATCH', `/Groups/${g}`, add([gone])),
+      );
+      expect(removed.status).toBe(204);
+      expect(added).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
+      expect(String(added.body['detail'])).toContain(gone);
+      expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
+      expect(await members(g)).toEqual([]);
+
+      // The group is unharmed: the next add of a live user goes through.
+      expect((await call('PATCH', `/Groups/${g}`, add([stays]))).status).toBe(204);
+      expect(await members(g)).toEqual([stays]);
+      expect(await t.db.manager.countBy(TeamMembership, { teamId, userId: stays })).toBe(1);
+    });
+
+    it('a user removed while a PUT or PATCH adding them commits loses the membership and its mapped team role', async () => {
+      const { tn, call, ids, group } = await world(2);
+      const [viaPatch = '', viaPut = ''] = ids;
+      for (const [gone, write] of [
+        [viaPatch, (g: string) => call('PATCH', `/Groups/${g}`, add([viaPatch]))],
+        [
+          viaPut,
+          (g: string) => call('PUT', `/Groups/${g}`, { displayName: 'Put', members: [{ value: viaPut }] }),
+        ],
+      ] as const) {
+        const g = await group(gone === viaPut ? 'Put' : 'Patch');
+        await mappedGroup(tn, g);
+        const [added, removed] = await race(
+          tn,
+          () => write(g),
+          () => call('DELETE', `/Users/${gone}`),
+        );
+        expect(added.status).toBe(gone === viaPut ? 200 : 204);
+        expect(removed.status).toBe(204);
+        expect(await members(g)).toEqual([]);
+      }
+      expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
+    });
+
+    it('a user removed while a new group mapping grants its members a team role gets no team place back', async () => {
+      const { tn, call, ids, group } = await world(2);
+      const [gone = '', stays = ''] = ids;
+      const g = await group('Mapped later');
+      await call('PATCH', `/Groups/${g}`, add([gone, stays]));
+      const team = await w.services.teams.create(tn.ownerActor, { name: 'Granted' });
+
+      const [removed] = await race(
+        tn,
+        () => call('DELETE', `/Users/${gone}`),
+        () =>
+          w.services.groupMappings.create(tn.ownerActor, {
+            groupId: g,
+            target: 'team',
+            teamId: team.id,
+            teamRole: 'viewer',
+          }),
+      );
+      expect(removed.status).toBe(204);
+      expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
+      expect(await t.db.manager.findOneBy(TeamMembership, { teamId: team.id, userId: stays })).toMatchObject({
+        mappedRole: 'viewer',
+      });
+    });
+
+    it('rounds of concurrent member adds and removals leave no membership or team role to a removed user', async () => {
+      const rounds = 15;
+      const perRound = 4;
+      const { tn, call, ids, group } = await world(rounds * perRound);
+      const g = await group('Churn');
+      await mappedGroup(tn, g);
+      const statuses = new Set<number>();
+      for (let r = 0; r < rounds; r += 1) {
+        const batch = ids.slice(r * perRound, (r + 1) * perRound);
+        const adds = [add(batch), add(batch.slice(1))].map(
+          (body) => () => call('PATCH', `/Groups/${g}`, body),
+        );
+        const removals = batch.slice(0, perRound - 1).map((id) => () => call('DELETE', `/Users/${id}`));
+        // Odd rounds send the removals first.
+        const answers = await Promise.all(
+          (r % 2 ? [...removals, ...adds] : [...adds, ...removals]).map((f) => f()),
+        );
+        for (const a of answers) statuses.add(a.status);
+      }
+      // Removals always succeed; an add answers 204, or 400 when a user it names is already gone.
+      expect([...statuses].every((s) => s === 204 || s === 400)).toBe(true);
+      expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
+    });
+  }
 });

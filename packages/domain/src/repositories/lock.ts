@@ -10,3 +10,18 @@ export function forUpdate<T extends ObjectLiteral>(
 ): SelectQueryBuilder<T> {
   return tx.connection.options.type === 'postgres' ? q.setLock('pessimistic_write') : q;
 }
+
+/**
+ * ` FOR KEY SHARE` (PostgreSQL; nothing on SQLite, which has one writer) for a hand-written SELECT
+ * that checks a user is live before writing a row about them (a group membership, a mapped team
+ * membership): the check's row stays locked until commit. A removal locks the user `FOR UPDATE` and
+ * nulls `user_name_key`, a column of a unique index (a key update): either conflicts, so the removal
+ * waits for the writer's commit and then deletes its rows, or the check waits for the removal's
+ * commit and, READ COMMITTED re-reading the row, finds no live user. KEY SHARE rather than SHARE:
+ * updates that leave the user live (a sign-in's timestamp, a mapped role) neither wait for it nor
+ * make it wait.
+ */
+export function keyShare(tx: EntityManager, of?: string): string {
+  if (tx.connection.options.type !== 'postgres') return '';
+  return of ? ` FOR KEY SHARE OF ${of}` : ' FOR KEY SHARE';
+}

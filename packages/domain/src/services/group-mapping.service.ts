@@ -5,10 +5,11 @@ import {
   type GroupMappingDryRunBody as GroupMappingDryRunBodyType,
   type GroupMappingInput as GroupMappingInputType,
 } from '../contracts/security.js';
-import { Group, GroupMapping, GroupMember, Team, TeamMembership, User } from '../entities/index.js';
+import { Group, GroupMapping, Team, TeamMembership, User } from '../entities/index.js';
 import { newId } from '../crypto.js';
 import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { TEAM_ROLES, type TeamRole, type TenantRole } from '../permissions/index.js';
+import { keyShare } from '../repositories/lock.js';
 import { listedIds, Positional } from '../repositories/positional.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { getTeam } from '../repositories/teams.repository.js';
@@ -284,10 +285,17 @@ export class GroupMappingService {
     mapping: GroupMapping,
     action: 'group_mapping.created' | 'group_mapping.deleted',
   ): Promise<MappedRoleChange[]> {
-    const members = await tx.find(GroupMember, {
-      select: { userId: true },
-      where: { tenantId: actor.tenantId, groupId: mapping.groupId },
-    });
+    // The live members, each user's row locked (`keyShare`): a member being removed meanwhile
+    // (DELETE /Users) is either removed before (re-read: not live, not recomputed) or after (the
+    // removal deletes the team membership this mapping gives them), never granted a team place that
+    // outlives their removal.
+    const p = new Positional(tx);
+    const members: Array<{ userId: string }> = await tx.query(
+      `SELECT gm.user_id AS "userId" FROM group_members gm JOIN users u ON u.id = gm.user_id
+        WHERE gm.tenant_id = ${p.add(actor.tenantId)} AND gm.group_id = ${p.add(mapping.groupId)}
+          AND u.user_name_key IS NOT NULL${keyShare(tx, 'u')}`,
+      p.values,
+    );
     const changes = await recomputeMappedRoles(
       tx,
       actor.tenantId,

@@ -2,6 +2,7 @@
 // existing rows, removing is one `DELETE … WHERE user_id IN (…)`; a group's members are never loaded
 // to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed.
 import type { EntityManager } from 'typeorm';
+import { keyShare } from '../../repositories/lock.js';
 import { listedIds, Positional } from '../../repositories/positional.js';
 
 /** Statements stay well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -39,9 +40,10 @@ async function positionalRows<R>(tx: EntityManager, sql: string, values: unknown
  * a join, SQLite (which keeps no statistics) and PostgreSQL (until users is first analysed) read the
  * tenant's whole userName index (7 ms at 15,000 users); with the tenant inside the subquery,
  * PostgreSQL probed `(tenant_id, email_key)` and filtered 5,000 rows per id (88 ms instead of 3).
+ * `lock` (see `keyShare`) locks each row the probe finds.
  */
-const isLiveUser = (p: Positional, tenantId: string) =>
-  `(SELECT u.tenant_id FROM users u WHERE u.id = listed.id AND u.user_name_key IS NOT NULL) = ${p.add(tenantId)}`;
+const isLiveUser = (p: Positional, tenantId: string, lock = '') =>
+  `(SELECT u.tenant_id FROM users u WHERE u.id = listed.id AND u.user_name_key IS NOT NULL${lock}) = ${p.add(tenantId)}`;
 
 /** The ids among `ids` that are live users of the tenant. */
 async function liveUserIds(tx: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
@@ -67,6 +69,16 @@ export interface MembersAdded {
  * that checks the ids and inserts in the same statement. Only ids it did not insert (members
  * already, or unknown) are looked up again, to tell the two apart. A caller that refuses unknown
  * ids throws, and its transaction undoes the insert.
+ *
+ * The check locks the users it finds live (`keyShare`) until commit. Unlocked, a user being removed
+ * meanwhile (DELETE /Users) was still live in this statement's snapshot while the removal's DELETE of
+ * their memberships could not see this uncommitted insert: both committed, and the removed user
+ * stayed a member (and kept the team role a mapped group gave them). Locked, the removal comes
+ * wholly before (the row is re-read: not live, not added, an unknown id) or wholly after (it deletes
+ * the new rows and mapped roles). Lock order, so that neither waits for the other in a cycle: the
+ * caller holds the group row (and the tenant's), this takes the users' rows, then writes membership
+ * rows, then the caller takes the audit chain head; a removal takes the user's row, then deletes
+ * their membership rows, then takes the audit head, and waits for no group or tenant row meanwhile.
  */
 export async function addMembers(
   tx: EntityManager,
@@ -83,7 +95,7 @@ export async function addMembers(
       tx,
       `${listedIds(p, part)} INSERT INTO group_members (group_id, user_id, tenant_id, created_at)
        SELECT ${p.add(groupId)}, listed.id, ${p.add(tenantId)}, ${p.time(now)} FROM listed
-        WHERE ${isLiveUser(p, tenantId)}
+        WHERE ${isLiveUser(p, tenantId, keyShare(tx))}
        ON CONFLICT DO NOTHING RETURNING user_id`,
       p.values,
     );
