@@ -164,10 +164,28 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       body: { displayName: 'Pilots', members: [{ value: b }] },
     });
     expect((await json(put))['members']).toEqual([expect.objectContaining({ value: b })]);
-    const list = await json(
-      await t.request('GET', `/Groups?filter=${encodeURIComponent('displayName eq "PILOTS"')}`),
+    // Listings carry members by default (Okta's group import reads them there), not when excluded (Entra ID).
+    const pilots = encodeURIComponent('displayName eq "PILOTS"');
+    const bMember = {
+      value: b,
+      $ref: `${PUBLIC_URL}/scim/v2/Users/${b}`,
+      display: 'gb@x.test',
+      type: 'User',
+    };
+    const list = await json(await t.request('GET', `/Groups?filter=${pilots}`));
+    expect(list.Resources?.[0]?.['members']).toEqual([bMember]);
+    const searched = await json(
+      await t.request('POST', '/Groups/.search', { body: { filter: 'displayName eq "PILOTS"' } }),
     );
-    expect(list.Resources?.[0]).not.toHaveProperty('members');
+    expect(searched.Resources?.[0]?.['members']).toEqual([bMember]);
+    const all = await json(await t.request('GET', '/Groups'));
+    expect(all.Resources?.find((r) => r['id'] === id)?.['members']).toEqual([bMember]);
+    const excluded = await json(
+      await t.request('GET', `/Groups?excludedAttributes=members&filter=${pilots}`),
+    );
+    expect(excluded.Resources?.[0]).not.toHaveProperty('members');
+    const named = await json(await t.request('GET', '/Groups?attributes=displayName'));
+    expect(named.Resources?.find((r) => r['id'] === id)).not.toHaveProperty('members');
     const withMembers = await json(await t.request('GET', '/Groups?attributes=displayName,members'));
     expect(withMembers.Resources?.find((r) => r['id'] === id)?.['members']).toHaveLength(1);
     expect((await t.request('DELETE', `/Groups/${id}`)).status).toBe(204);

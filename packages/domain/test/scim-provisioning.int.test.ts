@@ -58,6 +58,9 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       });
       if (step.expect.body) expect(res.body, step.name).toMatchObject(fill(step.expect.body, ids));
       for (const attr of step.expect.absent ?? []) expect(res.body, step.name).not.toHaveProperty(attr);
+      for (const attr of step.expect.absentInResources ?? []) {
+        for (const r of res.body.Resources ?? []) expect(r, step.name).not.toHaveProperty(attr);
+      }
       if (step.save && typeof res.body.id === 'string') ids.set(step.save, res.body.id);
     }
   }

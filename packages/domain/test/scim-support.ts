@@ -1,6 +1,6 @@
 // Drives the framework-free SCIM core (ScimHandler) the way the gateway does, without HTTP.
 import { DomainError } from '../src/errors.js';
-import { DEFAULT_SCIM_LIMITS, ScimHandler } from '../src/scim/handler.js';
+import { DEFAULT_SCIM_LIMITS, ScimHandler, type ScimHandlerOptions } from '../src/scim/handler.js';
 import type { ActorContext } from '../src/services/index.js';
 import type { TestWorld } from './factories.js';
 
@@ -33,12 +33,19 @@ export interface ScimCall {
   headers: Record<string, string>;
 }
 
-export function scimClient(w: TestWorld, tenantId: string, label = 'entra') {
+/** A client of the tenant's SCIM endpoint; `limits` replace the gateway's defaults (e.g. a small member budget). */
+export function scimClient(
+  w: TestWorld,
+  tenantId: string,
+  label = 'entra',
+  limits: Partial<Pick<ScimHandlerOptions, 'listMembersBudget'>> = {},
+) {
   const actor: ActorContext = { kind: 'provisioner', tenantId, tokenId: `token-${label}`, label };
   const handler = new ScimHandler(w.services.provisioning, {
     ...DEFAULT_SCIM_LIMITS,
     bulkMaxPayloadSize: 1_048_576,
     describeError,
+    ...limits,
   });
   /** A request as the gateway hands it over; errors come back as the gateway would answer them. */
   async function call(

@@ -44,17 +44,27 @@ function targetOf(type: ResourceTypeDef, text: string): Target | 'extension' | u
   return r.sub ? { container, attr: r.def.name, sub: r.sub.name } : { container, attr: r.def.name };
 }
 
-/** Whether a response for `type` will carry `attr` (a core attribute), so callers load only what is shown. */
+/**
+ * Whether a response for `type` will carry `attr` (a core attribute), so callers load only what is
+ * shown. Naming a sub-attribute (`members.value`) in `attributes` keeps the attribute; excluding one
+ * (`members.display`) does not drop it.
+ */
 export function includes(type: ResourceTypeDef, p: Projection, attr: string): boolean {
   const def = findAttr(type.schema.attributes, attr);
-  const named = (list: string[] | undefined) =>
+  const named = (list: string[] | undefined, whole: boolean) =>
     (list ?? []).some((text) => {
       const t = targetOf(type, text);
-      return t !== undefined && t !== 'extension' && t.container === null && t.attr === def?.name;
+      return (
+        t !== undefined &&
+        t !== 'extension' &&
+        t.container === null &&
+        t.attr === def?.name &&
+        (!whole || t.sub === undefined)
+      );
     });
-  if (p.attributes) return named(p.attributes);
+  if (p.attributes) return named(p.attributes, false);
   if (def?.returned === 'request') return false;
-  return !named(p.excludedAttributes);
+  return !named(p.excludedAttributes, true);
 }
 
 /** Applies a projection; `id` and `schemas` are always returned (RFC 7643 §7 "returned": "always"). */

@@ -22,9 +22,11 @@ import {
   listGroups,
   listUsers,
   membersOf,
+  membersWithin,
   ListTotals,
   PageCursors,
   type ListCaches,
+  type ListedMembers,
   type ListQuery,
   type MemberRef,
   type Page,
@@ -408,6 +410,16 @@ export class ProvisioningService {
   async membersOfGroups(actor: ActorContext, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
     authorize(actor, 'group:provision');
     return membersOf(this.deps.db.manager, actor.tenantId, groupIds);
+  }
+
+  /** Members of a listing's groups within `budget` entries, and how many leading groups keep them (`membersWithin`). */
+  async membersOfListedGroups(
+    actor: ActorContext,
+    groupIds: string[],
+    budget: number,
+  ): Promise<ListedMembers> {
+    authorize(actor, 'group:provision');
+    return membersWithin(this.deps.db.manager, actor.tenantId, groupIds, budget);
   }
 
   /** POST /Groups; members sent with it (Okta) are added, never ignored. */

@@ -9,6 +9,7 @@ import { Group, GroupMember, User } from '../../entities/index.js';
 import type { AttrPath, Filter } from '../filter/ast.js';
 import { compileFilter, Params } from '../filter/compile.js';
 import { printAttrPath, printFilter } from '../filter/printer.js';
+import { listedIds, Positional } from '../../repositories/positional.js';
 import { scimInvalid } from '../errors.js';
 import { GROUP_FIELDS, groupsByKey, USER_FIELDS, usersByKey, usersPage } from './reads.js';
 import {
@@ -299,30 +300,113 @@ export interface MemberRef {
   display: string;
 }
 
+/**
+ * The membership rows of the listed groups, with each user's name for `display`, at most `limit` of
+ * them when given. Rows are found by the primary key (group_id, user_id) alone, each group's tenant
+ * compared outside its key probe and each user's name read by its key (`listedIds`): with
+ * `tenant_id = …` beside `group_id IN (…)`, SQLite took idx_group_members_tenant_user and read every
+ * membership of the tenant, and PostgreSQL (unanalysed) joined a scan of the whole users table. No
+ * ORDER BY, so a limit stops the read: members are ordered here.
+ */
+async function memberRows(
+  em: EntityManager,
+  tenantId: string,
+  groupIds: readonly string[],
+  limit?: number,
+): Promise<Map<string, MemberRef[]>> {
+  const p = new Positional(em);
+  const sql = `${listedIds(p, groupIds)}
+    SELECT gm.group_id AS group_id, gm.user_id AS user_id,
+           (SELECT COALESCE(u.display_name, u.user_name) FROM users u WHERE u.id = gm.user_id) AS display
+      FROM listed JOIN group_members gm ON gm.group_id = listed.id
+     WHERE (SELECT g.tenant_id FROM groups g WHERE g.id = listed.id) = ${p.add(tenantId)}`;
+  const rows: Array<{ group_id: string; user_id: string; display: string | null }> = await em.query(
+    limit === undefined ? sql : `${sql} LIMIT ${p.add(limit)}`,
+    p.values,
+  );
+  const out = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]));
+  // A membership row always has its user (users are never deleted; removal deletes memberships).
+  for (const r of rows)
+    if (r.display !== null) out.get(r.group_id)?.push({ value: r.user_id, display: r.display });
+  for (const members of out.values())
+    members.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return out;
+}
+
 /** Members of the given groups, in one query (with the users' names for `display`). */
 export async function membersOf(
   em: EntityManager,
   tenantId: string,
   groupIds: string[],
 ): Promise<Map<string, MemberRef[]>> {
-  const out = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]));
-  if (groupIds.length === 0) return out;
-  const rows: Array<{ groupId: string; userId: string; userName: string; displayName: string | null }> =
-    await em
-      .createQueryBuilder(GroupMember, 'gm')
-      .innerJoin(User, 'u', 'u.id = gm.user_id')
-      .select([
-        'gm.group_id AS "groupId"',
-        'u.id AS "userId"',
-        'u.user_name AS "userName"',
-        'u.display_name AS "displayName"',
-      ])
-      .where('gm.tenant_id = :tenantId AND gm.group_id IN (:...groupIds)', { tenantId, groupIds })
-      .orderBy('gm.group_id')
-      .addOrderBy('gm.user_id')
-      .getRawMany();
-  for (const r of rows) out.get(r.groupId)?.push({ value: r.userId, display: r.displayName ?? r.userName });
-  return out;
+  if (groupIds.length === 0) return new Map();
+  return memberRows(em, tenantId, groupIds);
+}
+
+/** The members of a listing's leading groups, and how many of its groups they are. */
+export interface ListedMembers {
+  /** The listing keeps its first `kept` groups (at least one). */
+  kept: number;
+  members: Map<string, MemberRef[]>;
+}
+
+/**
+ * The members of a page of groups (in page order), kept within `budget` member entries: the longest
+ * leading run of groups whose members add up to at most `budget`, and always the first group whole,
+ * however big (a truncated member list would tell an IdP that members were removed). RFC 7644
+ * §3.4.2.4 lets a page hold fewer resources than `count`; the client goes on from the shorter page.
+ *
+ * One statement when the page fits, the usual case: it reads at most `budget + 1` rows. When they
+ * overflow, a walk in page order counts each group's members (each count capped at `budget + 1`)
+ * and stops at the first group that overflows the budget, so no group after it is counted; then
+ * only the kept groups' members are read.
+ */
+export async function membersWithin(
+  em: EntityManager,
+  tenantId: string,
+  groupIds: string[],
+  budget: number,
+): Promise<ListedMembers> {
+  if (groupIds.length === 0) return { kept: 0, members: new Map() };
+  const all = await memberRows(em, tenantId, groupIds, budget + 1);
+  let entries = 0;
+  for (const members of all.values()) entries += members.length;
+  if (entries <= budget) return { kept: groupIds.length, members: all };
+  const kept = await groupsWithin(em, tenantId, groupIds, budget);
+  return { kept, members: await memberRows(em, tenantId, groupIds.slice(0, kept)) };
+}
+
+/**
+ * How many leading groups of `groupIds` have at most `budget` members together (at least 1). A
+ * recursive walk, group after group, each count read from the primary key and capped at
+ * `budget + 1` (enough to know a group overflows), ending at the first group that overflows.
+ * PostgreSQL may still read that group's whole key range as a bitmap (planned for an average
+ * group): the index entries of that one group, and of no group after it.
+ */
+async function groupsWithin(
+  em: EntityManager,
+  tenantId: string,
+  groupIds: string[],
+  budget: number,
+): Promise<number> {
+  const p = new Positional(em);
+  const listed = groupIds.map((id, i) => `(${i + 1}, ${p.add(id)})`).join(', ');
+  const sql = `WITH RECURSIVE listed (pos, id) AS (VALUES ${listed}),
+    walk (pos, total) AS (
+      SELECT 0, CAST(0 AS BIGINT)
+      UNION ALL
+      SELECT walk.pos + 1, walk.total + (
+        SELECT COUNT(*) FROM (
+          SELECT 1 FROM group_members m
+           WHERE m.group_id = (
+             SELECT listed.id FROM listed
+              WHERE listed.pos = walk.pos + 1
+                AND (SELECT g.tenant_id FROM groups g WHERE g.id = listed.id) = ${p.add(tenantId)})
+           LIMIT ${p.add(budget + 1)}) capped)
+        FROM walk WHERE walk.total <= ${p.add(budget)} AND walk.pos < ${p.add(groupIds.length)})
+    SELECT total FROM walk WHERE pos > 0`;
+  const rows: Array<{ total: number | string }> = await em.query(sql, p.values);
+  return Math.max(1, rows.filter((r) => Number(r.total) <= budget).length);
 }
 
 /** The groups of the given users, in one query (idx_group_members_tenant_user). */
