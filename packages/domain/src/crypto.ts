@@ -1,7 +1,7 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHash,
+  hash,
   randomBytes,
   randomFillSync,
   timingSafeEqual,
@@ -51,12 +51,12 @@ export function randomToken(prefix = ''): string {
  * Secrets we issue carry 256 bits of entropy, so a fast hash is enough to make a stolen
  * database useless (no dictionary to try); lookups stay one indexed equality.
  */
-export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
+export const sha256Hex = (value: string): string => hash('sha256', value, 'hex');
 
 /** Compares two strings without leaking where they differ through timing. */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
+  const ha = hash('sha256', a, 'buffer');
+  const hb = hash('sha256', b, 'buffer');
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 

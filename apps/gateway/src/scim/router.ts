@@ -80,7 +80,7 @@ export function isScimRequest(url: string | undefined): boolean {
 export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { services, logger, config } = deps;
   const baseUrl = `${config.publicUrl}${SCIM_BASE_PATH}`;
-  const headers = securityHeaders(config.publicUrl);
+  const fixedHeaders = securityHeaders(config.publicUrl).flat();
   const handler = new ScimHandler(services.provisioning, {
     ...DEFAULT_SCIM_LIMITS,
     bulkMaxPayloadSize: byteCount(config.bodyLimit),
@@ -160,7 +160,8 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     const principal = await authenticate(x);
     x.principal = principal;
     // Read only once the caller is known: an anonymous client cannot make the gateway buffer bodies.
-    const body = await readBody(x);
+    // A request without a body (most of an IdP's: GET, DELETE) skips the parser's own checks.
+    const body = hasBody(x.req) ? await readBody(x) : undefined;
     // body-parser parsed application/json and application/scim+json; any other body is not SCIM.
     if (WITH_BODY.has(method) && body === undefined && hasBody(x.req)) {
       throw new InvalidInput(
@@ -190,10 +191,8 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     if (result.deprovisioned) {
       deps.metrics?.observeDeprovision(elapsedMs(x.started) / 1000, result.deprovisioned.sessionsRevoked);
     }
-    x.res.statusCode = result.status;
-    for (const [name, value] of Object.entries(result.headers ?? {})) x.res.setHeader(name, value);
-    if (result.body === undefined || result.status === 204 || result.status === 304) x.res.end();
-    else writeJson(x.res, result.body);
+    const bodiless = result.body === undefined || result.status === 204 || result.status === 304;
+    send(x, result.status, result.headers, bodiless ? undefined : result.body);
     record(x, result.status, result);
   };
 
@@ -206,10 +205,30 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       return;
     }
     const retryAfter = (problem.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    if (problem.status === 429 && typeof retryAfter === 'number')
-      x.res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
-    x.res.statusCode = problem.status;
-    writeJson(x.res, toScimError(problem));
+    send(
+      x,
+      problem.status,
+      problem.status === 429 && typeof retryAfter === 'number'
+        ? { 'Retry-After': String(Math.ceil(retryAfter)) }
+        : undefined,
+      toScimError(problem),
+    );
+  };
+
+  /**
+   * The status, headers and body in one `writeHead`: given as one list before any `setHeader`,
+   * node writes them as they are instead of storing each in the response's header map first.
+   */
+  const send = (x: Exchange, status: number, extra: Record<string, string> | undefined, body?: unknown) => {
+    const list = [...fixedHeaders, REQUEST_ID_HEADER, x.id];
+    if (extra) for (const [name, value] of Object.entries(extra)) list.push(name, value);
+    // A string goes out in one write with the head; a Buffer would take a second (writev).
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) {
+      list.push('Content-Type', SCIM_JSON, 'Content-Length', String(Buffer.byteLength(payload)));
+    }
+    x.res.writeHead(status, list);
+    x.res.end(payload);
   };
 
   const logAccess = (x: Exchange) => {
@@ -246,20 +265,9 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       search: q < 0 ? '' : url.slice(q + 1),
       ip: proxyAddr(req, deps.trustProxy),
     };
-    for (const [name, value] of headers) res.setHeader(name, value);
-    res.setHeader(REQUEST_ID_HEADER, x.id);
     res.once('finish', () => logAccess(x));
     serve(x).catch((err: unknown) => answerError(x, err));
   };
-}
-
-/** Writes the body as application/scim+json; a resource's ETag is its version, set by the handler. */
-function writeJson(res: ServerResponse, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.setHeader('Content-Type', SCIM_JSON);
-  res.setHeader('Content-Length', Buffer.byteLength(payload));
-  // A string goes out in one write with the head; a Buffer would take a second (writev).
-  res.end(payload);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -2,7 +2,7 @@
 // gateway's adapter checks the bearer token and media type, parses JSON and writes the answer;
 // errors are thrown as DomainErrors and mapped to statuses by the gateway (STYLE §3).
 import { Conflict, InvalidInput, NotFound } from '../errors.js';
-import type { Group, User } from '../entities/index.js';
+import type { Group } from '../entities/index.js';
 import type { ActorContext } from '../services/context.js';
 import type { IfMatch, ProvisioningService, Provisioned } from '../services/provisioning.service.js';
 import {
@@ -22,6 +22,7 @@ import { etagOf, parseEtags, toScimGroup, toScimUser } from './mappers.js';
 import { normalizePatch, normalizeResource } from './patch/normalize.js';
 import { includes, parseAttributeList, project, type Projection } from './projection.js';
 import type { ListQuery, MemberRef } from './repository/queries.js';
+import type { ScimUserRow } from './repository/reads.js';
 import {
   ALL_SCHEMAS,
   BULK_REQUEST,
@@ -195,7 +196,7 @@ export class ScimHandler {
 
   private async userResponse(
     req: ScimRequest,
-    user: User,
+    user: ScimUserRow,
     status: number,
     projection: Projection,
   ): Promise<ScimResult> {

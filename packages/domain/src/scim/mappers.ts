@@ -1,7 +1,8 @@
 // Responses come from these mappers, never from serialised entities (STYLE §6): every field is
 // listed, `meta.location` is absolute (PUBLIC_URL) and `meta.version` is the weak ETag.
-import type { Group, User } from '../entities/index.js';
+import type { Group } from '../entities/index.js';
 import type { MemberRef } from './repository/queries.js';
+import type { ScimUserRow } from './repository/reads.js';
 import { CORE_GROUP, ENTERPRISE_USER, CORE_USER } from './schemas.js';
 import { userDoc } from './users.js';
 
@@ -57,7 +58,7 @@ const ORDER = [
   'x509Certificates',
 ];
 
-export function toScimUser(user: User, baseUrl: string, groups?: MemberRef[]): Json {
+export function toScimUser(user: ScimUserRow, baseUrl: string, groups?: MemberRef[]): Json {
   const doc = userDoc(user);
   const extensions = Object.keys(doc).filter((k) => k.startsWith('urn:'));
   const ordered = extensions.sort((a, b) => Number(b === ENTERPRISE_USER) - Number(a === ENTERPRISE_USER));

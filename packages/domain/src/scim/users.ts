@@ -2,9 +2,9 @@
 // externalId, names, active, the principal email); the whole SCIM document is kept in
 // `scim_attributes` so nothing an IdP sends is lost, and columns win when they disagree (the admin
 // API may have changed them).
-import type { User } from '../entities/index.js';
 import { foldKey } from '../repositories/users.repository.js';
 import { scimInvalid } from './errors.js';
+import type { ScimUserRow } from './repository/reads.js';
 import { RESOURCE_TYPES } from './schemas.js';
 import { validateDoc } from './validate.js';
 
@@ -78,7 +78,7 @@ export function userColumns(raw: Json): { doc: Json; columns: UserColumns } {
 }
 
 /** The SCIM document of a user as stored, with the columns laid over it. */
-export function userDoc(user: User): Json {
+export function userDoc(user: ScimUserRow): Json {
   // Shallow: only top-level keys and a copy of `name` are written below, and callers that change
   // nested values clone first (applyPatch, projection's `drop`). A deep clone per user was a tenth
   // of a 100-user page's cost.

@@ -31,7 +31,7 @@ import {
   type MemberRef,
   type Page,
 } from '../scim/repository/queries.js';
-import { groupById, userById } from '../scim/repository/reads.js';
+import { groupById, userById, type ScimUserRow } from '../scim/repository/reads.js';
 import { RESOURCE_TYPES } from '../scim/schemas.js';
 import {
   redactedPayload,
@@ -84,14 +84,14 @@ export class ProvisioningService {
 
   // ---- Users -------------------------------------------------------------------------------
 
-  async getUser(actor: ActorContext, id: string): Promise<User> {
+  async getUser(actor: ActorContext, id: string): Promise<ScimUserRow> {
     authorize(actor, 'user:provision');
     const user = await userById(this.deps.db, actor.tenantId, id);
     if (!user) throw userNotFound(id);
     return user;
   }
 
-  async listUsers(actor: ActorContext, query: ListQuery): Promise<Page<User>> {
+  async listUsers(actor: ActorContext, query: ListQuery): Promise<Page<ScimUserRow>> {
     authorize(actor, 'user:provision');
     return listUsers(this.deps.db, actor.tenantId, query, this.lists);
   }

@@ -11,7 +11,7 @@ import { compileFilter, Params } from '../filter/compile.js';
 import { printAttrPath, printFilter } from '../filter/printer.js';
 import { listedIds, Positional } from '../../repositories/positional.js';
 import { scimInvalid } from '../errors.js';
-import { GROUP_FIELDS, groupsByKey, USER_FIELDS, usersByKey, usersPage } from './reads.js';
+import { GROUP_FIELDS, groupsByKey, USER_FIELDS, usersByKey, usersPage, type ScimUserRow } from './reads.js';
 import {
   groupScope,
   groupSortColumn,
@@ -194,7 +194,7 @@ export async function listUsers(
   tenantId: string,
   q: ListQuery,
   caches: ListCaches,
-): Promise<Page<User>> {
+): Promise<Page<ScimUserRow>> {
   const { manager: em, dialect } = db;
   const dir = q.descending ? 'DESC' : 'ASC';
   const column = q.sortBy ? userSortColumn('u', q.sortBy) : 'u.user_name_key';
@@ -224,7 +224,7 @@ export async function listUsers(
     );
   }
   const filterKey = q.filter ? printFilter(q.filter) : '';
-  const page = async (): Promise<User[]> => {
+  const page = async (): Promise<ScimUserRow[]> => {
     if (q.sortBy)
       return sorted()
         .offset(q.startIndex - 1)
