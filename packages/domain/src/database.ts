@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
-import { DataSource, type DataSourceOptions, type EntityManager, type QueryRunner } from 'typeorm';
+import {
+  DataSource,
+  type DataSourceOptions,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type QueryRunner,
+} from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
@@ -18,6 +25,21 @@ export interface DatabaseOptions {
 }
 
 export const DEFAULT_SQLITE_PATH = './data/gatehouse.db';
+
+/** A table is analysed once this replica has added a tenth of its rows, and never below this many. */
+const ANALYZE_MIN_ROWS = 500;
+const ANALYZE_GROWTH = 0.1;
+/** Nor more often than this per table and replica. */
+const ANALYZE_EVERY_MS = 10_000;
+
+interface Growth {
+  /** Rows added by this replica since it last analysed the table. */
+  added: number;
+  /** The table's row count as the last ANALYZE found it. */
+  rows: number;
+  at: number;
+  running?: Promise<void>;
+}
 
 export function dialectOf(url: string | undefined): Dialect {
   return url && /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
@@ -77,6 +99,7 @@ export class Database {
   readonly dialect: Dialect;
   // SQLite has one connection per process: transactions must not interleave on it.
   private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly growth = new Map<string, Growth>();
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -128,11 +151,54 @@ export class Database {
     }
   }
 
+  /**
+   * Says that committed writes added `rows` rows to the entity's table. PostgreSQL plans from
+   * statistics that autovacuum gathers at most once a minute; a table an IdP's first sync has just
+   * filled has none, and the planner then chooses among the indexes that begin with tenant_id by
+   * their size alone: a userName lookup read every user of a freshly synced tenant (1.5 ms of server
+   * time at 5,000 users, instead of 0.05). So a replica that has grown a table by a tenth since it
+   * last looked runs ANALYZE itself, in the background, as autovacuum would, skipping a table another
+   * session is already analysing. SQLite plans without statistics and needs none of this.
+   */
+  noteInserted(entity: EntityTarget<ObjectLiteral>, rows: number): void {
+    if (this.dialect !== 'postgres' || rows <= 0) return;
+    const table = this.dataSource.getMetadata(entity).tableName;
+    const g = this.growth.get(table) ?? { added: 0, rows: 0, at: -Infinity };
+    this.growth.set(table, g);
+    g.added += rows;
+    const now = performance.now();
+    if (g.running || g.added < Math.max(ANALYZE_MIN_ROWS, g.rows * ANALYZE_GROWTH)) return;
+    if (now - g.at < ANALYZE_EVERY_MS) return;
+    const added = g.added;
+    g.added = 0;
+    g.at = now;
+    g.running = this.analyze(table)
+      .then((count) => {
+        g.rows = count ?? g.rows + added;
+      })
+      // Best effort: autovacuum still analyses the table in its own time.
+      .catch(() => {
+        g.added += added;
+      })
+      .finally(() => {
+        g.running = undefined;
+      });
+  }
+
+  private async analyze(table: string): Promise<number | undefined> {
+    await this.dataSource.query(`ANALYZE (SKIP_LOCKED) "${table}"`);
+    const found = (await this.dataSource.query('SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)', [
+      table,
+    ])) as Array<{ reltuples: number | string }>;
+    return found[0] === undefined ? undefined : Number(found[0].reltuples);
+  }
+
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.growth.values()].map((g) => g.running));
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

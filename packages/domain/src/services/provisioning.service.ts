@@ -4,7 +4,7 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { isUniqueViolation } from '../database.js';
-import { Group, GroupMapping, GroupMember, TeamMembership, User } from '../entities/index.js';
+import { Group, GroupMapping, GroupMember, Team, TeamMembership, User } from '../entities/index.js';
 import { newId } from '../crypto.js';
 import { Conflict, PreconditionFailed } from '../errors.js';
 import { forUpdate } from '../repositories/lock.js';
@@ -121,7 +121,12 @@ export class ProvisioningService {
    */
   private async createUsers(tenantId: string, items: NewUser[]): Promise<Array<Outcome<Provisioned<User>>>> {
     const batch = await outcome(this.write({ tenantId }, (tx) => this.insertUsers(tx, tenantId, items)));
-    if (batch.ok) return batch.value;
+    if (batch.ok) {
+      const made = batch.value.filter((o) => o.ok).length;
+      // Each new user comes with its drafts space, a team.
+      for (const table of [User, Team]) this.deps.db.noteInserted(table, made);
+      return batch.value;
+    }
     if (items.length === 1) return [batch];
     const outcomes: Array<Outcome<Provisioned<User>>> = [];
     for (const item of items) outcomes.push(...(await this.createUsers(tenantId, [item])));
