@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
   DataSource,
@@ -11,6 +12,7 @@ import {
   type QueryRunner,
 } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
+import { Contention } from './errors.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
@@ -22,9 +24,19 @@ export interface DatabaseOptions {
   /** PostgreSQL only: the schema every unqualified name resolves to (tests use one per file). */
   schema?: string;
   logging?: boolean;
+  /**
+   * PostgreSQL only: how many times a transaction runs when it keeps being chosen as the victim of a
+   * deadlock or failing serialization (`Database.transaction`). Default 3; 1 never runs one again.
+   */
+  transactionAttempts?: number;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/gatehouse.db';
+
+/** Runs of a transaction that keeps failing on a deadlock or serialization failure (PostgreSQL). */
+const TRANSACTION_ATTEMPTS = 3;
+/** The pause before running one again, times the attempt number, ±50%. */
+const RETRY_PAUSE_MS = 20;
 
 /** A table is analysed once this replica has added a tenth of its rows, and never below this many. */
 const ANALYZE_MIN_ROWS = 500;
@@ -100,9 +112,14 @@ export class Database {
   // SQLite has one connection per process: transactions must not interleave on it.
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private readonly growth = new Map<string, Growth>();
+  private readonly attempts: number;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    options: Pick<DatabaseOptions, 'transactionAttempts'> = {},
+  ) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    this.attempts = Math.max(1, options.transactionAttempts ?? TRANSACTION_ATTEMPTS);
   }
 
   /** For reads outside a transaction. */
@@ -110,11 +127,38 @@ export class Database {
     return this.dataSource.manager;
   }
 
+  /**
+   * Runs `work` in one transaction. On PostgreSQL `work` may run more than once: a transaction that
+   * PostgreSQL aborted to break a deadlock (40P01), or for a serialization failure (40001), is run
+   * again from the start, after a short random pause, up to `transactionAttempts` times; after the
+   * last it fails as `Contention` (the request may be sent again). So `work` writes only through `tx`
+   * and leaves every other effect (caches, counters, promises of other callers) to its caller, after
+   * the transaction: an attempt that rolled back leaves nothing behind.
+   */
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres') return this.dataSource.transaction(work);
+    if (this.dialect === 'postgres') return this.postgresTransaction(work);
     const run = this.sqliteQueue.then(() => this.sqliteImmediateTransaction(work));
     this.sqliteQueue = run.catch(() => undefined);
     return run;
+  }
+
+  private async postgresTransaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (err) {
+        if (!isTransientFailure(err)) throw err;
+        if (attempt >= this.attempts) {
+          throw new Contention(
+            'database.contention',
+            'A concurrent change held the same rows; send the request again.',
+            { retryAfterSeconds: 1 },
+          );
+        }
+        // Jittered, so the transactions that collided do not start again in step.
+        await sleep(RETRY_PAUSE_MS * attempt * (0.5 + Math.random()));
+      }
+    }
   }
 
   /**
@@ -215,7 +259,17 @@ function markTransaction(runner: QueryRunner, active: boolean): void {
 export async function createDatabase(opts: DatabaseOptions = {}): Promise<Database> {
   const dataSource = new DataSource(dataSourceOptions(opts));
   await dataSource.initialize();
-  return new Database(dataSource);
+  return new Database(dataSource, opts);
+}
+
+/**
+ * PostgreSQL's deadlock victim (40P01) and serialization failure (40001): the transaction did nothing
+ * wrong, another one held what it needed, and run again it can succeed.
+ */
+function isTransientFailure(err: unknown): boolean {
+  const driver = (err as { driverError?: { code?: string } } | null)?.driverError ?? err;
+  const code = (driver as { code?: string } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** Driver unique violations, mapped to `Conflict` by repositories (never check-then-insert). */

@@ -11,7 +11,8 @@ export type DomainErrorKind =
   | 'conflict'
   | 'invariant'
   | 'rate-limited'
-  | 'precondition';
+  | 'precondition'
+  | 'contention';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -63,4 +64,13 @@ export class RateLimited extends DomainError {
 /** A precondition the client set does not hold (e.g. an If-Match version). */
 export class PreconditionFailed extends DomainError {
   readonly kind = 'precondition' as const;
+}
+
+/**
+ * Concurrent changes kept colliding (a deadlock, a serialization failure) however often the change
+ * was run again; nothing was written, and the same request may succeed when sent again
+ * (`details.retryAfterSeconds`).
+ */
+export class Contention extends DomainError {
+  readonly kind = 'contention' as const;
 }

@@ -1,12 +1,17 @@
 // Group membership writes through SCIM (issue 4): set operations whose cost does not grow with the
 // request or the group, with the answers, rows and audit records an IdP and an auditor observe.
+import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, GroupMember, TeamMembership, User } from '../src/entities/index.js';
+import { foldKey } from '../src/repositories/users.repository.js';
 import { PATCH_SCHEMAS } from '../src/scim/__fixtures__/quirks.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
+import { auditHead, race as pgRace, type Hold } from './pg-race.js';
 import { scimClient } from './scim-support.js';
+
+type Call = ReturnType<typeof scimClient>['call'];
 
 const patch = (...Operations: unknown[]) => ({ schemas: PATCH_SCHEMAS, Operations });
 const add = (ids: string[]) => patch({ op: 'add', path: 'members', value: ids.map((value) => ({ value })) });
@@ -18,7 +23,7 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
   let t: OpenedDatabase;
   let w: TestWorld;
   beforeAll(async () => {
-    t = await openTestDatabase(target);
+    t = await openTestDatabase(target, { transactionAttempts: 1 });
     w = makeServices(t.db);
   });
   afterAll(() => t.close());
@@ -116,6 +121,94 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
     expect(last?.change).toEqual({
       removed: 3,
       removedIds: expect.arrayContaining(ids.slice(0, 3)) as unknown,
+    });
+  });
+
+  describe('the member operations of one PATCH apply one after another (RFC 7644 §3.5.2)', () => {
+    /**
+     * Operations on U, spelt short: `add U`, `remove U` (a listed removal), `remove [U]` (Entra's
+     * `members[value eq "U"]`, which must find U), `replace A U` (op replace, path members),
+     * `remove all` (no value). X is no user at all.
+     */
+    const operation = (text: string, ids: Record<string, string>) => {
+      const [op = '', ...names] = text.split(' ');
+      const values = names.map((n) => ({ value: ids[n] }));
+      if (op === 'replace') return { op, path: 'members', value: values };
+      if (names[0] === 'all') return { op: 'remove', path: 'members' };
+      if (names[0] === '[U]') return { op: 'remove', path: `members[value eq "${ids['U']}"]` };
+      return { op, path: 'members', value: values };
+    };
+    /** The members after the PATCH (letters) and the audit record's counts, or the error it answers. */
+    type Outcome = { members: string; added: number; removed: number } | { error: string };
+    const ends = (members: string, added = 0, removed = 0): Outcome => ({ members, added, removed });
+    const noTarget: Outcome = { error: 'noTarget' };
+    // The group starts as A, B, and U when U is a member already.
+    const rows: Array<[operations: string[], whenMember: Outcome, whenNot: Outcome]> = [
+      [['add U', 'remove U'], ends('AB', 0, 1), ends('AB')],
+      [['remove U', 'add U'], ends('ABU'), ends('ABU', 1)],
+      [['add U', 'add U'], ends('ABU'), ends('ABU', 1)],
+      [['remove U', 'remove U'], ends('AB', 0, 1), ends('AB')],
+      [['replace A', 'add U'], ends('AU', 0, 1), ends('AU', 1, 1)],
+      [['replace A U', 'remove U'], ends('A', 0, 2), ends('A', 0, 1)],
+      [['replace A', 'remove U'], ends('A', 0, 2), ends('A', 0, 1)],
+      [['remove all', 'add U'], ends('U', 0, 2), ends('U', 1, 2)],
+      [['remove [U]'], ends('AB', 0, 1), noTarget],
+      [['add U', 'remove [U]'], ends('AB', 0, 1), ends('AB')],
+      [['remove U', 'remove [U]'], noTarget, noTarget],
+      [['remove [U]', 'add U'], ends('ABU'), noTarget],
+      [['remove [U]', 'remove [U]'], noTarget, noTarget],
+      [['replace A', 'remove [U]'], noTarget, noTarget],
+      [['remove [U]', 'replace A B'], ends('AB', 0, 1), noTarget],
+      // An add of no user fails, whatever a later operation does (the PATCH is atomic).
+      [['add X', 'remove X'], { error: 'invalidValue' }, { error: 'invalidValue' }],
+    ];
+    const told = (o: Outcome) => ('error' in o ? o.error : `${o.members}, audited +${o.added} −${o.removed}`);
+    const cases = rows.flatMap(([operations, whenMember, whenNot]) =>
+      [
+        { operations, member: true, outcome: whenMember },
+        { operations, member: false, outcome: whenNot },
+      ].map((c) => ({
+        ...c,
+        name: `${operations.join(', ')} with U ${c.member ? 'a member' : 'no member'}: ${told(c.outcome)}`,
+      })),
+    );
+
+    let shared: ReturnType<typeof world> | undefined;
+    it.each(cases)('$name', async ({ operations, member, outcome }) => {
+      shared ??= world(3);
+      const { tn, call, ids, group } = await shared;
+      const [a = '', b = '', u = ''] = ids;
+      const letters: Record<string, string> = { A: a, B: b, U: u, X: '6f1c0b6e-0000-4000-8000-00000000000f' };
+      const g = await group(`${operations.join(', ')} ${member}`);
+      await call('PATCH', `/Groups/${g}`, add(member ? [a, b, u] : [a, b]));
+      const recorded = async () =>
+        (await audits(tn, 'group.members_changed')).filter((r) => r.targetId === g);
+      const before = await members(g);
+      const seen = (await recorded()).length;
+
+      const res = await call('PATCH', `/Groups/${g}`, patch(...operations.map((o) => operation(o, letters))));
+
+      const byLetter = (set: string[]) =>
+        set
+          .map((id) => Object.keys(letters).find((k) => letters[k] === id))
+          .sort()
+          .join('');
+      const records = (await recorded()).slice(seen);
+      if ('error' in outcome) {
+        expect(res).toMatchObject({ status: 400, body: { scimType: outcome.error } });
+        expect(await members(g)).toEqual(before);
+        expect(records).toEqual([]);
+        return;
+      }
+      expect(res.status).toBe(204);
+      expect(byLetter(await members(g))).toBe(outcome.members);
+      const counts = records.map((r) => {
+        const change = r.change as { added?: number; removed?: number };
+        return { added: change.added ?? 0, removed: change.removed ?? 0 };
+      });
+      expect(counts).toEqual(
+        outcome.added || outcome.removed ? [{ added: outcome.added, removed: outcome.removed }] : [],
+      );
     });
   });
 
@@ -253,51 +346,14 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
   });
 
   // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so a member add and a
-  // removal never interleave. Each race pauses the first write on the tenant's audit chain head,
-  // which a third connection holds (every write takes it last, just before its commit), so it has
-  // done all its other work when the second starts; the second then waits for the head too, or for
-  // a row the first holds.
+  // removal never interleave. Each race pauses the first write on a lock a third connection holds
+  // (`race`: by default the tenant's audit chain head, which every write takes last, just before its
+  // commit), so it has done the work the race is about when the second starts; the second then waits
+  // for the same lock, or for a row the first holds. This file's database never runs a transaction
+  // twice, so a deadlock fails its request instead of being retried away.
   if (target.name === 'postgres') {
-    /** Backends waiting, directly or through another waiter, for the backend `pid`. */
-    const waitingFor = async (pid: number) =>
-      Number(
-        (
-          (await t.db.dataSource.query(
-            `WITH RECURSIVE waiting (pid) AS (
-               SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))
-               UNION SELECT a.pid FROM pg_stat_activity a JOIN waiting w ON w.pid = ANY (pg_blocking_pids(a.pid)))
-             SELECT count(*) AS n FROM waiting`,
-            [pid],
-          )) as [{ n: string }]
-        )[0].n,
-      );
-
-    /** Runs `first`, then `second` once `first` waits, and lets both go on once `second` waits too. */
-    async function race<A, B>(
-      tn: MadeTenant,
-      first: () => Promise<A>,
-      second: () => Promise<B>,
-    ): Promise<[A, B]> {
-      const head = t.db.dataSource.createQueryRunner();
-      await head.connect();
-      await head.startTransaction();
-      try {
-        const [{ pid }] = (await head.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
-        const held = (await head.query('SELECT 1 FROM audit_chain_heads WHERE tenant_id = $1 FOR UPDATE', [
-          tn.tenant.id,
-        ])) as unknown[];
-        expect(held).toHaveLength(1);
-        const one = first();
-        await expect.poll(() => waitingFor(pid), { timeout: 5000, interval: 20 }).toBe(1);
-        const two = second();
-        await expect.poll(() => waitingFor(pid), { timeout: 5000, interval: 20 }).toBe(2);
-        await head.commitTransaction();
-        return [await one, await two];
-      } finally {
-        if (head.isTransactionActive) await head.rollbackTransaction();
-        await head.release();
-      }
-    }
+    const race = <A, B>(tn: MadeTenant, first: () => Promise<A>, second: () => Promise<B>) =>
+      pgRace(t.db, auditHead(tn.tenant.id), first, second);
 
     /** A group whose members get a team role, so a stray grant would show too. */
     async function mappedGroup(tn: MadeTenant, groupId: string) {
@@ -421,5 +477,83 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
       expect([...statuses].every((s) => s === 204 || s === 400)).toBe(true);
       expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
     });
+
+    /**
+     * The name a group is being renamed to, taken by a group a third connection has inserted and not
+     * committed: the rename waits for it after the write's member removals, before its role recompute.
+     */
+    const nameHeld =
+      (tn: MadeTenant, displayName: string): Hold =>
+      async (q) => {
+        await q.query(
+          `INSERT INTO groups (id, tenant_id, display_name, display_name_key, external_id, last_scim_payload,
+                               version, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, NULL, NULL, 1, now(), now())`,
+          [randomUUID(), tn.tenant.id, displayName, foldKey(displayName)],
+        );
+      };
+    /** The group's mappings, which DELETE /Groups deletes after its members and before the recompute. */
+    const mappingsHeld =
+      (groupId: string): Hold =>
+      async (q) => {
+        await q.query('SELECT 1 FROM group_mappings WHERE group_id = $1 FOR UPDATE', [groupId]);
+      };
+
+    // A mapped group's write that removes members goes on to recompute their roles (their user row,
+    // their team places), while DELETE /Users holds the user's row and then deletes their memberships:
+    // each race pauses the group write between its member removals and that recompute.
+    it.each([
+      {
+        write: 'PATCH removing the user',
+        hold: (tn: MadeTenant) => nameHeld(tn, 'Renamed'),
+        send: (call: Call, g: string, gone: string) =>
+          call(
+            'PATCH',
+            `/Groups/${g}`,
+            patch(
+              { op: 'replace', path: 'displayName', value: 'Renamed' },
+              { op: 'remove', path: `members[value eq "${gone}"]` },
+            ),
+          ),
+        status: 204,
+        left: 'stays',
+      },
+      {
+        write: 'PUT without the user',
+        hold: (tn: MadeTenant) => nameHeld(tn, 'Renamed'),
+        send: (call: Call, g: string, _gone: string, stays: string) =>
+          call('PUT', `/Groups/${g}`, { displayName: 'Renamed', members: [{ value: stays }] }),
+        status: 200,
+        left: 'stays',
+      },
+      {
+        write: 'DELETE /Groups',
+        hold: (_tn: MadeTenant, g: string) => mappingsHeld(g),
+        send: (call: Call, g: string) => call('DELETE', `/Groups/${g}`),
+        status: 204,
+        left: 'nobody',
+      },
+    ])(
+      'a $write on a mapped group and the removal of that user both succeed (no deadlock)',
+      async ({ hold, send, status, left }) => {
+        const { tn, call, ids, group } = await world(2);
+        const [gone = '', stays = ''] = ids;
+        const g = await group('Leaving');
+        const teamId = await mappedGroup(tn, g);
+        await call('PATCH', `/Groups/${g}`, add([gone, stays]));
+
+        const [written, removed] = await pgRace(
+          t.db,
+          hold(tn, g),
+          () => send(call, g, gone, stays),
+          () => call('DELETE', `/Users/${gone}`),
+        );
+        expect(written.status).toBe(status);
+        expect(removed.status).toBe(204);
+        expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
+        expect(await t.db.manager.countBy(TeamMembership, { teamId, userId: gone })).toBe(0);
+        expect(await members(g)).toEqual(left === 'stays' ? [stays] : []);
+      },
+    );
   }
 });

@@ -272,7 +272,7 @@ describe('applying PATCH operations (RFC 7644 §3.5.2)', () => {
 describe('group member operations become set operations', () => {
   const plan = (...operations: unknown[]) => planMembers(normalizePatch(patch(...operations), Group));
 
-  it('adds and removes accumulate; an add after a remove of the same id wins', () => {
+  it('each id ends as its last operation left it: added then removed is removed, removed then added is added', () => {
     const p = plan(
       { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }] },
       { op: 'remove', path: 'members[value eq "b"]' },
@@ -280,8 +280,23 @@ describe('group member operations become set operations', () => {
       { op: 'add', path: 'members', value: [{ value: 'c' }] },
     );
     expect([...p.add]).toEqual(['a', 'c']);
-    expect([...p.remove]).toEqual([]);
+    // b may have been a member before the PATCH: the removal after its add takes it out.
+    expect([...p.remove]).toEqual(['b']);
+    // c's filter ran before anything touched c, so c must have been a member; b's found the add.
+    expect([...p.mustExist]).toEqual(['c']);
+    expect([...p.mustBeUsers]).toEqual(['b']);
     expect(p.replace).toBeUndefined();
+  });
+
+  it('a filtered removal of an id an earlier operation removed finds nothing (noTarget)', () => {
+    expect(
+      scimTypeOf(() =>
+        plan(
+          { op: 'remove', path: 'members', value: [{ value: 'a' }] },
+          { op: 'remove', path: 'members[value eq "a"]' },
+        ),
+      ),
+    ).toBe('noTarget');
   });
 
   it('a filtered removal must find its member; a listed removal need not', () => {

@@ -16,6 +16,7 @@ const STATUS: Record<DomainError['kind'], number> = {
   invariant: 409,
   precondition: 412,
   'rate-limited': 429,
+  contention: 503,
 };
 
 export function describeError(err: unknown): { status: number; body: Record<string, unknown> } {

@@ -17,6 +17,8 @@ import {
 import { SignInRefused, type SignInOutcome, type SsoClientSettings } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
+import { auditHead, race } from './pg-race.js';
+import { scimClient } from './scim-support.js';
 import { ctx, events } from './sign-in.support.js';
 
 let seq = 0;
@@ -26,7 +28,8 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
   let world: TestWorld;
 
   beforeAll(async () => {
-    opened = await openTestDatabase(target);
+    // A deadlock fails its request here instead of being retried away (the races below).
+    opened = await openTestDatabase(target, { transactionAttempts: 1 });
     world = makeServices(opened.db);
   });
   afterAll(() => opened?.close());
@@ -356,6 +359,76 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     });
     expect(synced).toHaveLength(3);
   });
+
+  // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so a sign-in and a
+  // SCIM removal never interleave. The first of each race pauses on the tenant's audit chain head
+  // (`race`), with the rest of its work done; the second then waits for it.
+  if (target.name === 'postgres') {
+    /** A linked user of an SSO connection that reads a groups claim, and the tenant's SCIM client. */
+    async function linkedUser() {
+      const t = await tenantWithSso({ groupsClaim: 'groups' });
+      const { user } = await makeUser(world, t, { email: `r@${t.domain}` });
+      await withExternalId(user, `ext-${user.id}`);
+      await roundTrip(`r@${t.domain}`, { sub: `s-${user.id}`, oid: `ext-${user.id}`, groups: [] });
+      const signIn = (groups: string[]) => roundTrip(`r@${t.domain}`, { sub: `s-${user.id}`, groups });
+      return { t, user, signIn, scim: scimClient(world, t.tenant.id) };
+    }
+    const liveSessions = (userId: string) =>
+      opened.db.manager.count(Session, { where: { userId, revokedAt: IsNull() } });
+
+    it.each([
+      ['changes no group', []],
+      ['writes their groups', ['Engineering']],
+    ])(
+      'a user SCIM removes while their SSO sign-in %s gets no membership and no session (user_removed)',
+      async (_, groups) => {
+        const { t, user, signIn, scim } = await linkedUser();
+
+        const [removed, reason] = await race(
+          opened.db,
+          auditHead(t.tenant.id),
+          () => scim.call('DELETE', `/Users/${user.id}`),
+          () => refusal(signIn(groups)),
+        );
+        expect(removed.status).toBe(204);
+        expect(reason).toBe('user_removed');
+        expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(0);
+        expect(await liveSessions(user.id)).toBe(0);
+        expect((await events(opened.db, { userId: user.id }))[0]).toMatchObject({
+          result: 'failure',
+          reason: 'user_removed',
+        });
+      },
+    );
+
+    it('a user SCIM removes once their SSO sign-in has written their groups loses the memberships, their mapped team place and the session', async () => {
+      const { t, user, signIn, scim } = await linkedUser();
+      await signIn(['Engineering']);
+      const engineering = await opened.db.manager.findOneByOrFail(Group, {
+        tenantId: t.tenant.id,
+        displayName: 'Engineering',
+      });
+      const team = await world.services.teams.create(t.ownerActor, { name: `Ops ${seq}` });
+      await world.services.groupMappings.create(t.ownerActor, {
+        groupId: engineering.id,
+        target: 'team',
+        teamId: team.id,
+        teamRole: 'editor',
+      });
+
+      const [signedIn, removed] = await race(
+        opened.db,
+        auditHead(t.tenant.id),
+        () => signIn(['Engineering', 'Ops']),
+        () => scim.call('DELETE', `/Users/${user.id}`),
+      );
+      expect(signedIn.status).toBe('signed_in');
+      expect(removed.status).toBe(204);
+      expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(0);
+      expect(await opened.db.manager.countBy(TeamMembership, { userId: user.id })).toBe(0);
+      expect(await liveSessions(user.id)).toBe(0);
+    });
+  }
 
   it('the IP allowlist is enforced before a session exists', async () => {
     const t = await tenantWithSso();

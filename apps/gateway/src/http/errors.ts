@@ -36,6 +36,8 @@ const STATUS = {
   invariant: 409,
   precondition: 412,
   'rate-limited': 429,
+  // Concurrent changes kept colliding (a deadlock): nothing was written, and the same request can succeed.
+  contention: 503,
 } as const satisfies Record<Kind, number>;
 
 // RFC 7644 §3.12 scimType values.
@@ -140,6 +142,16 @@ export function toScimError(p: Problem): ScimError {
   };
 }
 
+/**
+ * The Retry-After header (RFC 9110 §10.2.3) of a 429 or 503 that says when to try again: Entra and
+ * Okta back off by it and retry only the refused request.
+ */
+export function retryAfterOf(problem: Problem): string | undefined {
+  const seconds = (problem.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if ((problem.status !== 429 && problem.status !== 503) || typeof seconds !== 'number') return undefined;
+  return String(Math.ceil(seconds));
+}
+
 /** Mounted after the routes of a prefix (`/api`, `/scim`): no route matched, so the answer is a 404 in that API's format. */
 export const routeNotFound: RequestHandler = (req, _res, next) => {
   next(new NotFound('route.not_found', `No route matches ${req.method} ${pathOf(req)}.`));
@@ -155,10 +167,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const retryAfter = (problem.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    // RFC 9110 §10.2.3: Entra and Okta back off by Retry-After and retry only the throttled request.
-    if (problem.status === 429 && typeof retryAfter === 'number')
-      res.set('Retry-After', String(Math.ceil(retryAfter)));
+    const retryAfter = retryAfterOf(problem);
+    if (retryAfter !== undefined) res.set('Retry-After', retryAfter);
     if (isScimPath(req.path)) {
       res.status(problem.status).type('application/scim+json').json(toScimError(problem));
       return;

@@ -1,5 +1,6 @@
 import {
   Conflict,
+  Contention,
   InvalidInput,
   InvariantViolated,
   NotFound,
@@ -10,7 +11,7 @@ import {
 } from '@gatehouse/domain';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toApiError, toProblem, toScimError } from '../../src/http/errors.js';
+import { retryAfterOf, toApiError, toProblem, toScimError } from '../../src/http/errors.js';
 
 type DomainErrorClass = new (code: string, message: string, details?: Record<string, unknown>) => DomainError;
 
@@ -30,6 +31,7 @@ describe('toProblem', () => {
     { ErrorClass: NotFound, status: 404, kind: 'not-found' },
     { ErrorClass: Conflict, status: 409, kind: 'conflict' },
     { ErrorClass: InvariantViolated, status: 409, kind: 'invariant' },
+    { ErrorClass: Contention, status: 503, kind: 'contention' },
   ];
 
   it.each(kinds)(
@@ -104,6 +106,31 @@ describe('toProblem', () => {
     expect(problem).toEqual({ status: 500, code: 'internal', detail: 'Internal error.' });
     const body = JSON.stringify([toApiError(problem), toScimError(problem)]);
     expect(body).not.toMatch(/hunter2|ECONNREFUSED|pool exhausted/);
+  });
+});
+
+describe('retryAfterOf', () => {
+  it('a deadlock that outlasted its retries is a 503 with Retry-After, never a 500', () => {
+    const problem = toProblem(
+      new Contention('database.contention', 'Send the request again.', { retryAfterSeconds: 1 }),
+    );
+    expect(problem.status).toBe(503);
+    expect(retryAfterOf(problem)).toBe('1');
+    expect(toScimError(problem)).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '503',
+      detail: 'Send the request again.',
+    });
+  });
+
+  it('only a 429 or a 503 that says when carries Retry-After', () => {
+    expect(retryAfterOf({ status: 429, code: 'x', detail: '', details: { retryAfterSeconds: 1.2 } })).toBe(
+      '2',
+    );
+    expect(retryAfterOf({ status: 409, code: 'x', detail: '', details: { retryAfterSeconds: 1 } })).toBe(
+      undefined,
+    );
+    expect(retryAfterOf({ status: 503, code: 'x', detail: '' })).toBe(undefined);
   });
 });
 

@@ -25,3 +25,16 @@ export function keyShare(tx: EntityManager, of?: string): string {
   if (tx.connection.options.type !== 'postgres') return '';
   return of ? ` FOR KEY SHARE OF ${of}` : ' FOR KEY SHARE';
 }
+
+/**
+ * `FOR NO KEY UPDATE` (PostgreSQL; nothing on SQLite): the lock an UPDATE of the row's other columns
+ * takes, taken when the row is read, for a transaction that will write the row anyway and decides
+ * by what it reads. It waits for a removal (`FOR UPDATE`, see `keyShare`) and makes one wait; it
+ * lets writers that only check the row (`FOR KEY SHARE`) through.
+ */
+export function forNoKeyUpdate<T extends ObjectLiteral>(
+  tx: EntityManager,
+  q: SelectQueryBuilder<T>,
+): SelectQueryBuilder<T> {
+  return tx.connection.options.type === 'postgres' ? q.setLock('for_no_key_update') : q;
+}

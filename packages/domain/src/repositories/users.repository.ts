@@ -2,7 +2,7 @@ import { IsNull, type EntityManager } from 'typeorm';
 import { Session, User } from '../entities/index.js';
 import { NotFound } from '../errors.js';
 import type { Clock } from '../clock.js';
-import { forUpdate } from './lock.js';
+import { forNoKeyUpdate, forUpdate } from './lock.js';
 
 /** Case-folded key for case-insensitive uniqueness and lookups (RFC 7643: userName caseExact=false). */
 export const foldKey = (value: string): string => value.normalize('NFC').trim().toLowerCase();
@@ -20,6 +20,22 @@ export async function lockUser(tx: EntityManager, tenantId: string, userId: stri
     tx
       .createQueryBuilder(User, 'u')
       .where('u.tenantId = :tenantId AND u.id = :userId AND u.removedAt IS NULL', { tenantId, userId }),
+  ).getOne();
+  if (!user) throw new NotFound('user.not_found', 'No such user.');
+  return user;
+}
+
+/**
+ * The user's row, removed or not, locked `FOR NO KEY UPDATE` (see `forNoKeyUpdate`) until commit, for
+ * a transaction that writes the user's row and rows about the user that must not outlive their
+ * removal or deactivation: read under the lock, the row says whether they still may have them, and a
+ * removal either came first (and the read sees it) or waits for the commit (and then ends what was
+ * written). A removed user's row stays, so only another tenant's id is not found.
+ */
+export async function lockUserRow(tx: EntityManager, tenantId: string, userId: string): Promise<User> {
+  const user = await forNoKeyUpdate(
+    tx,
+    tx.createQueryBuilder(User, 'u').where('u.tenantId = :tenantId AND u.id = :userId', { tenantId, userId }),
   ).getOne();
   if (!user) throw new NotFound('user.not_found', 'No such user.');
   return user;

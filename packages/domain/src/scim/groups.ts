@@ -51,19 +51,48 @@ export function memberIds(value: unknown): string[] {
 }
 
 /**
- * The membership effect of a PATCH's member operations, in order: a replace (or removing all)
- * restarts from a given set; adds and removes after it accumulate.
+ * The membership effect of a PATCH's member operations, as applying them one after another would
+ * leave it (RFC 7644 §3.5.2), written as sets: `replace` (set by a replace, or by removing all) is
+ * the member list the group ends with; otherwise `add` and `remove` are the ids whose last operation
+ * added or removed them (disjoint), and every other member stays.
  */
 export interface MemberPlan {
   replace?: string[];
   add: Set<string>;
   remove: Set<string>;
-  /** Removals written as filters: each must hit a member (RFC 7644 §3.5.2.2 noTarget otherwise). */
+  /**
+   * Ids a filtered removal looked for before any operation of the PATCH touched them: each must have
+   * been a member (RFC 7644 §3.5.2.2 noTarget otherwise). A filtered removal of an id an earlier
+   * operation added or removed is decided here.
+   */
   mustExist: Set<string>;
+  /**
+   * Ids added (or listed by a replace) and taken out again by a later operation: nothing is written
+   * for them, but that add still needed a live user, and fails the PATCH otherwise.
+   */
+  mustBeUsers: Set<string>;
+}
+
+/** The plan of PUT /Groups, or of a PATCH replacing the members: exactly these. */
+export function replacingPlan(members: string[]): MemberPlan {
+  return {
+    replace: members,
+    add: new Set(),
+    remove: new Set(),
+    mustExist: new Set(),
+    mustBeUsers: new Set(),
+  };
 }
 
 export function planMembers(ops: CanonicalOp[]): MemberPlan {
-  const plan: MemberPlan = { add: new Set(), remove: new Set(), mustExist: new Set() };
+  const plan: MemberPlan = {
+    add: new Set(),
+    remove: new Set(),
+    mustExist: new Set(),
+    mustBeUsers: new Set(),
+  };
+  const listed = new Set<string>();
+  const notMember = (id: string) => scimInvalid('noTarget', `${id} is not a member of this group.`);
   for (const op of ops) {
     if (op.path.filter || op.path.sub || op.path.path.sub) {
       throw scimInvalid(
@@ -72,32 +101,38 @@ export function planMembers(ops: CanonicalOp[]): MemberPlan {
       );
     }
     if (op.op === 'replace' || (op.op === 'remove' && op.value === undefined)) {
-      plan.replace = op.op === 'replace' ? memberIds(op.value) : [];
+      plan.replace = op.op === 'replace' ? [...new Set(memberIds(op.value))] : [];
+      for (const id of plan.replace) listed.add(id);
       plan.add.clear();
       plan.remove.clear();
       continue;
     }
-    const ids = memberIds(op.value);
-    for (const id of ids) {
+    for (const id of memberIds(op.value)) {
       if (op.op === 'add') {
-        if (plan.replace) plan.replace.push(id);
-        else {
+        listed.add(id);
+        if (plan.replace) {
+          if (!plan.replace.includes(id)) plan.replace.push(id);
+        } else {
           plan.add.add(id);
           plan.remove.delete(id);
         }
         continue;
       }
       if (plan.replace) {
-        const at = plan.replace.indexOf(id);
-        if (at < 0 && op.mustMatch) throw scimInvalid('noTarget', `${id} is not a member of this group.`);
+        if (op.mustMatch && !plan.replace.includes(id)) throw notMember(id);
         plan.replace = plan.replace.filter((x) => x !== id);
-      } else if (plan.add.has(id)) {
-        plan.add.delete(id);
-      } else {
-        plan.remove.add(id);
-        if (op.mustMatch) plan.mustExist.add(id);
+        continue;
       }
+      if (op.mustMatch) {
+        // An earlier operation decided whether the filter finds the id; if none did, the stored rows do.
+        if (plan.remove.has(id)) throw notMember(id);
+        if (!plan.add.has(id)) plan.mustExist.add(id);
+      }
+      plan.add.delete(id);
+      plan.remove.add(id);
     }
   }
+  const kept = new Set(plan.replace ?? plan.add);
+  for (const id of listed) if (!kept.has(id)) plan.mustBeUsers.add(id);
   return plan;
 }

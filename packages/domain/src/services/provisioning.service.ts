@@ -13,10 +13,24 @@ import { lockTenant } from '../repositories/tenants.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
 import { insertRowsUnlessTaken } from '../repositories/write.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
-import { groupColumns, groupDoc, planMembers, type GroupColumns, type MemberPlan } from '../scim/groups.js';
+import {
+  groupColumns,
+  groupDoc,
+  planMembers,
+  replacingPlan,
+  type GroupColumns,
+  type MemberPlan,
+} from '../scim/groups.js';
 import { applyPatch } from '../scim/patch/apply.js';
 import type { CanonicalOp } from '../scim/patch/normalize.js';
-import { addMembers, rawRows, removeMembers, replaceMembers } from '../scim/repository/members.js';
+import {
+  addMembers,
+  rawRows,
+  removeAllMembers,
+  removeMembers,
+  replaceMembers,
+  unknownUsers,
+} from '../scim/repository/members.js';
 import {
   groupsOf,
   listGroups,
@@ -76,11 +90,14 @@ interface NewUser {
 
 export class ProvisioningService {
   private readonly lists: ListCaches = { cursors: new PageCursors(), totals: new ListTotals() };
-  private readonly creates = new GroupCommit<NewUser, Provisioned<User>>((tenantId, items) =>
-    this.createUsers(tenantId, items),
-  );
+  private readonly creates: GroupCommit<NewUser, Provisioned<User>>;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    this.creates = new GroupCommit((tenantId, items) => this.createUsers(tenantId, items), {
+      maxBatch: 64,
+      inFlight: process.env.INFLIGHT ? Number(process.env.INFLIGHT) : deps.db.dialect === 'postgres' ? 2 : 1,
+    });
+  }
 
   // ---- Users -------------------------------------------------------------------------------
 
@@ -476,14 +493,7 @@ export class ProvisioningService {
     const columns = groupColumns(resource);
     return this.write(actor, async (tx) => {
       const locked = await this.lockGroup(tx, actor, id, ifMatch);
-      return this.saveGroup(
-        tx,
-        actor,
-        locked,
-        columns,
-        { replace: members, add: new Set(), remove: new Set(), mustExist: new Set() },
-        body,
-      );
+      return this.saveGroup(tx, actor, locked, columns, replacingPlan(members), body);
     });
   }
 
@@ -515,20 +525,11 @@ export class ProvisioningService {
       const mappings = mapped
         ? await tx.find(GroupMapping, { where: { tenantId: actor.tenantId, groupId: group.id } })
         : [];
-      const members = await rawRows<{ user_id: string }>(
-        tx,
-        'DELETE FROM group_members WHERE tenant_id = :tenantId AND group_id = :groupId RETURNING user_id',
-        { tenantId: actor.tenantId, groupId: group.id },
-      );
+      const members = await removeAllMembers(tx, actor.tenantId, group.id, { lockLeaving: mapped });
       if (mapped) await tx.delete(GroupMapping, { tenantId: actor.tenantId, groupId: group.id });
       await tx.delete(Group, { id: group.id });
       const roles = mappings.length
-        ? await recomputeMappedRoles(
-            tx,
-            actor.tenantId,
-            members.map((m) => m.user_id),
-            this.deps.clock,
-          )
+        ? await recomputeMappedRoles(tx, actor.tenantId, members, this.deps.clock)
         : [];
       await this.deps.audit.record(tx, actor, {
         action: 'group.deleted',
@@ -590,7 +591,7 @@ export class ProvisioningService {
     body: unknown,
   ): Promise<Provisioned<Group>> {
     const now = this.deps.clock.now();
-    const { added, removed } = await this.applyPlan(tx, actor.tenantId, group.id, plan, now);
+    const { added, removed } = await this.applyPlan(tx, actor.tenantId, group.id, plan, now, mapped);
     const renamed = columns.displayName !== group.displayName || columns.externalId !== group.externalId;
     const changes: Record<string, unknown> = { ...memberDiff(added, removed) };
     if (columns.displayName !== group.displayName)
@@ -644,9 +645,11 @@ export class ProvisioningService {
   }
 
   /**
-   * Removals, then additions, each one statement per 500 ids. Unknown ids are refused before a
-   * removal that missed its member (the order of the answers when ids were checked before any
-   * write); either error rolls the transaction back, writes included.
+   * Removals, then additions, each one statement per 500 ids; the plan's sets are disjoint, so their
+   * order changes nothing but the locks. Unknown ids are refused before a filtered removal that missed
+   * its member (the order of the answers when ids were checked before any write); either error rolls
+   * the transaction back, writes included. A mapped group locks the users it removes before deleting
+   * their rows (`lockLeavingUsers`), as it locks the users it adds.
    */
   private async applyPlan(
     tx: EntityManager,
@@ -654,19 +657,30 @@ export class ProvisioningService {
     groupId: string,
     plan: MemberPlan,
     now: Date,
+    mapped: boolean,
   ): Promise<{ added: string[]; removed: string[] }> {
+    if (plan.mustBeUsers.size) refuseUnknownUsers(await unknownUsers(tx, tenantId, [...plan.mustBeUsers]));
+    const leaving = { lockLeaving: mapped };
+    let added: string[];
+    let removed: string[];
     if (plan.replace) {
-      const { added, removed, unknown } = await replaceMembers(tx, tenantId, groupId, plan.replace, now);
-      refuseUnknownUsers(unknown);
-      return { added, removed };
+      const replaced = await replaceMembers(tx, tenantId, groupId, plan.replace, now, leaving);
+      refuseUnknownUsers(replaced.unknown);
+      ({ added, removed } = replaced);
+    } else {
+      removed = plan.remove.size ? await removeMembers(tx, tenantId, groupId, [...plan.remove], leaving) : [];
+      const adding = plan.add.size
+        ? await addMembers(tx, tenantId, groupId, [...plan.add], now)
+        : { added: [], unknown: [] };
+      refuseUnknownUsers(adding.unknown);
+      added = adding.added;
     }
-    const removed = plan.remove.size ? await removeMembers(tx, tenantId, groupId, [...plan.remove]) : [];
-    const { added, unknown } = plan.add.size
-      ? await addMembers(tx, tenantId, groupId, [...plan.add], now)
-      : { added: [], unknown: [] };
-    refuseUnknownUsers(unknown);
-    const wereMembers = new Set(removed);
-    const missing = [...plan.mustExist].filter((id) => !wereMembers.has(id));
+    // A filtered removal's member was there before the PATCH if the write removed it, or, when a later
+    // operation added it back, if the write did not have to insert it.
+    const stays = new Set(plan.replace ?? plan.add);
+    const inserted = new Set(added);
+    const deleted = new Set(removed);
+    const missing = [...plan.mustExist].filter((id) => (stays.has(id) ? inserted.has(id) : !deleted.has(id)));
     if (missing.length) {
       throw scimInvalid('noTarget', `Not a member of this group: ${missing.slice(0, 5).join(', ')}.`, {
         missing,

@@ -30,7 +30,8 @@ import { newId, randomToken, sha256Hex } from '../crypto.js';
 import { Conflict, NotFound, Unauthenticated } from '../errors.js';
 import { can } from '../permissions/index.js';
 import { createDraftsSpace } from '../repositories/teams.repository.js';
-import { findUserByEmail, foldKey } from '../repositories/users.repository.js';
+import { lockTenant } from '../repositories/tenants.repository.js';
+import { findUserByEmail, foldKey, lockUserRow } from '../repositories/users.repository.js';
 import { insertRow, uniquely } from '../repositories/write.js';
 import type { ActorService } from './actor.service.js';
 import { systemActor, type ActorContext } from './context.js';
@@ -128,6 +129,11 @@ type SsoResolution =
   | { kind: 'known'; user: User; identity: UserIdentity }
   | { kind: 'link'; user: User; via: 'link_claim' | 'verified_email' }
   | { kind: 'create'; email: string };
+
+/** The SSO sign-in transaction's end: a session, or the account found unable to sign in under its lock. */
+type SsoSignIn =
+  | { session: { sessionToken: string; userId: string; tenantId: string } }
+  | { refusal: SignInFailureReason; userId: string };
 
 /**
  * Every way into Gatehouse (issue 5): OIDC SSO found by the email's domain, one-time email links,
@@ -296,12 +302,26 @@ export class SignInService {
     } else if (!(await this.ipAllowlist.allows(tenant.id, ctx.ip))) {
       return this.refuse(attempt, 'ip_not_allowed');
     }
-    const token = await this.deps.db
-      .transaction(async (tx) => {
-        const user =
-          resolved.kind === 'create'
-            ? await this.createJitUser(tx, connection, claims, resolved.email)
-            : resolved.user;
+    const groups = claimedGroups(connection, claims);
+    const outcome = await this.deps.db
+      .transaction(async (tx): Promise<SsoSignIn> => {
+        // Lock order of every membership write: the tenant, then the user's row, then the rows about
+        // the user (see `addMembers`). The tenant only when the claim changes a membership.
+        const known = resolved.kind === 'create' ? null : resolved.user.id;
+        const syncing = groups !== null && (await this.claimChanges(tx, connection.tenantId, known, groups));
+        if (syncing) await lockTenant(tx, connection.tenantId);
+        let user: User;
+        if (resolved.kind === 'create') {
+          user = await this.createJitUser(tx, connection, claims, resolved.email);
+        } else {
+          // Admitted above, without a lock: a SCIM removal or deactivation may have committed since,
+          // and one that comes after this read waits for this transaction, then ends what it wrote
+          // (the memberships, the session). Locked as the session's UPDATE of the row would lock it,
+          // so a mapped group's recompute of this user waits for the sign-in instead of the other way.
+          user = await lockUserRow(tx, connection.tenantId, resolved.user.id);
+          const problem = accountProblem(user);
+          if (problem) return { refusal: problem, userId: user.id };
+        }
         const now = this.deps.clock.now();
         if (resolved.kind === 'known') {
           await tx.update(UserIdentity, { id: resolved.identity.id }, { lastUsedAt: now });
@@ -315,21 +335,22 @@ export class SignInService {
             resolved.kind === 'link' ? resolved.via : 'jit',
           );
         }
-        await this.applyGroupsClaim(tx, connection, user, claims);
-        return this.startSession(tx, user, 'sso', ctx, connection.id);
+        if (syncing) await this.applyGroupsClaim(tx, connection, user, groups);
+        return { session: await this.startSession(tx, user, 'sso', ctx, connection.id) };
       })
       .catch((err: unknown) => {
         if (err instanceof Conflict) return null;
         throw err;
       });
-    if (token === null) {
+    if (outcome === null) {
       // a concurrent first sign-in linked this subject, or created this address, first
       return this.refuse(
         attempt,
         resolved.kind === 'create' ? 'account_exists_unlinked' : 'identity_linked_elsewhere',
       );
     }
-    return { status: 'signed_in', returnTo: pending.returnTo, ...token };
+    if ('refusal' in outcome) return this.refuse({ ...attempt, userId: outcome.userId }, outcome.refusal);
+    return { status: 'signed_in', returnTo: pending.returnTo, ...outcome.session };
   }
 
   // ---- email sign-in links ----
@@ -883,34 +904,38 @@ export class SignInService {
   }
 
   /**
+   * Whether the claim would change the user's memberships (`userId` null: a user not created yet, in
+   * no group), a group to create included. Read without locks, so that a sign-in that changes nothing
+   * never takes the tenant's lock; `applyGroupsClaim` reads again under it.
+   */
+  private async claimChanges(
+    tx: EntityManager,
+    tenantId: string,
+    userId: string | null,
+    values: string[],
+  ): Promise<boolean> {
+    const { found, missing } = await this.groupsMatching(tx, tenantId, values);
+    if (missing.length > 0) return true;
+    const current = userId ? await this.groupsOf(tx, tenantId, userId) : new Set<string>();
+    return found.size !== current.size || [...found].some((id) => !current.has(id));
+  }
+
+  /**
    * Issue 5: the connection's optional groups claim is "mapped like SCIM groups": at each sign-in the
    * claim is the person's group memberships (by group externalId, or name), groups it names that do
    * not exist yet are created, and the tenant's group mappings are re-applied to the user — the same
-   * computation SCIM membership changes go through.
+   * computation SCIM membership changes go through. The caller holds the tenant's lock, then the
+   * user's row.
    */
   private async applyGroupsClaim(
     tx: EntityManager,
     connection: SsoConnection,
     user: User,
-    claims: Record<string, unknown>,
+    values: string[],
   ): Promise<void> {
-    if (!connection.groupsClaim) return;
-    const raw = claims[connection.groupsClaim];
-    // Entra leaves the claim out past its group limit ("overage"): memberships stay as they are.
-    if (raw === undefined || raw === null) return;
-    const values = [
-      ...new Set(
-        (Array.isArray(raw) ? raw : [raw])
-          .filter((v): v is string => typeof v === 'string')
-          .map((v) => v.trim())
-          .filter((v) => v.length > 0 && v.length <= 255),
-      ),
-    ].slice(0, MAX_CLAIMED_GROUPS);
     const tenantId = user.tenantId;
     const wanted = await this.groupsNamed(tx, tenantId, values);
-    const current = new Set(
-      (await tx.find(GroupMember, { where: { tenantId, userId: user.id } })).map((m) => m.groupId),
-    );
+    const current = await this.groupsOf(tx, tenantId, user.id);
     const added = [...wanted].filter((id) => !current.has(id));
     const removed = [...current].filter((id) => !wanted.has(id));
     if (added.length === 0 && removed.length === 0) return;
@@ -937,22 +962,33 @@ export class SignInService {
     await auditMappedRoleChanges(tx, this.deps.audit, actor, changes, cause);
   }
 
-  /** Groups matching claim values by externalId or by name; the ones missing are created. */
-  private async groupsNamed(tx: EntityManager, tenantId: string, values: string[]): Promise<Set<string>> {
-    if (values.length === 0) return new Set();
-    const keys = values.map(foldKey);
-    const find = () =>
-      tx.find(Group, {
-        where: [
-          { tenantId, externalId: In(values) },
-          { tenantId, displayNameKey: In(keys) },
-        ],
-      });
-    const found = await find();
+  private async groupsOf(tx: EntityManager, tenantId: string, userId: string): Promise<Set<string>> {
+    return new Set((await tx.find(GroupMember, { where: { tenantId, userId } })).map((m) => m.groupId));
+  }
+
+  /** Groups matching claim values by externalId or by name, and the values no group matches. */
+  private async groupsMatching(
+    tx: EntityManager,
+    tenantId: string,
+    values: string[],
+  ): Promise<{ found: Set<string>; missing: string[] }> {
+    if (values.length === 0) return { found: new Set(), missing: [] };
+    const found = await tx.find(Group, {
+      where: [
+        { tenantId, externalId: In(values) },
+        { tenantId, displayNameKey: In(values.map(foldKey)) },
+      ],
+    });
     const missing = values.filter(
       (v) => !found.some((g) => g.externalId === v || g.displayNameKey === foldKey(v)),
     );
-    if (missing.length === 0) return new Set(found.map((g) => g.id));
+    return { found: new Set(found.map((g) => g.id)), missing };
+  }
+
+  /** Groups matching claim values by externalId or by name; the ones missing are created. */
+  private async groupsNamed(tx: EntityManager, tenantId: string, values: string[]): Promise<Set<string>> {
+    const { found, missing } = await this.groupsMatching(tx, tenantId, values);
+    if (missing.length === 0) return found;
     const now = this.deps.clock.now();
     await tx
       .createQueryBuilder()
@@ -973,7 +1009,7 @@ export class SignInService {
       )
       .orIgnore() // a concurrent sign-in may create the same group first
       .execute();
-    return new Set((await find()).map((g) => g.id));
+    return (await this.groupsMatching(tx, tenantId, values)).found;
   }
 
   /** Why this account may not sign in this way now, or null. */
@@ -984,9 +1020,8 @@ export class SignInService {
     ctx: Pick<SignInContext, 'ip'>,
     checkIp = true,
   ): Promise<SignInFailureReason | null> {
-    if (user.removedAt) return 'user_removed';
-    if (!user.active) return 'user_deactivated';
-    if (!user.activatedAt) return 'invitation_pending';
+    const problem = accountProblem(user);
+    if (problem) return problem;
     if (!methodAllowed(tenant, method)) return 'method_not_allowed';
     if (checkIp && !(await this.ipAllowlist.allows(tenant.id, ctx.ip))) return 'ip_not_allowed';
     return null;
@@ -1101,6 +1136,32 @@ export function signInLinkUrl(publicUrl: string, token: string, returnTo = '/'):
   const next = safeReturnTo(returnTo);
   const rest = next === '/' ? '' : `&returnTo=${encodeURIComponent(next)}`;
   return `${publicUrl}/sign-in/verify#token=${encodeURIComponent(token)}${rest}`;
+}
+
+/** Why the account itself may not sign in now, whatever the way, or null. */
+function accountProblem(user: User): SignInFailureReason | null {
+  if (user.removedAt) return 'user_removed';
+  if (!user.active) return 'user_deactivated';
+  if (!user.activatedAt) return 'invitation_pending';
+  return null;
+}
+
+/**
+ * The groups claim's values, or null when the connection reads no claim or the IdP left it out
+ * (Entra leaves it out past its group limit, "overage": memberships stay as they are).
+ */
+function claimedGroups(connection: SsoConnection, claims: Record<string, unknown>): string[] | null {
+  if (!connection.groupsClaim) return null;
+  const raw = claims[connection.groupsClaim];
+  if (raw === undefined || raw === null) return null;
+  return [
+    ...new Set(
+      (Array.isArray(raw) ? raw : [raw])
+        .filter((v): v is string => typeof v === 'string')
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0 && v.length <= 255),
+    ),
+  ].slice(0, MAX_CLAIMED_GROUPS);
 }
 
 function methodAllowed(tenant: Tenant, method: SignInMethod): boolean {

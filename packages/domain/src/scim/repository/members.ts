@@ -107,25 +107,83 @@ export async function addMembers(
   return { added, unknown: rest.filter((id) => !live.has(id)) };
 }
 
+/**
+ * How a write that deletes membership rows treats the users leaving. `lockLeaving`: the caller goes
+ * on to write those users' own rows (a mapped group recomputes their roles: the user row, their team
+ * memberships), so their user rows are locked first (`lockLeavingUsers`).
+ */
+export interface Leaving {
+  lockLeaving: boolean;
+}
+
+/**
+ * Locks (`keyShare`) the users whose membership rows of the group the caller is about to delete, in
+ * one statement however many they are; `narrow` restricts the rows as the DELETE will.
+ *
+ * Lock order: a user's row before any row about them. A removal (DELETE /Users) locks the user's row,
+ * then deletes their membership rows; a mapped group's write that deleted a membership row first and
+ * reached the user's rows after (recomputing their mapped roles) would wait for the removal while the
+ * removal waited for it, and PostgreSQL would abort one (deadlock, 40P01). Locked first, the removal
+ * comes wholly before (the rows are gone: not reported removed, not recomputed) or wholly after. The
+ * group alone picks the rows (its id leads the primary key): the caller found it in the tenant and
+ * holds its lock. SQLite (one writer) runs nothing.
+ */
+async function lockLeavingUsers(
+  tx: EntityManager,
+  groupId: string,
+  narrow: (p: Positional) => string,
+): Promise<void> {
+  const lock = keyShare(tx, 'u');
+  if (!lock) return;
+  const p = new Positional(tx);
+  await positionalRows(
+    tx,
+    `SELECT count(*) AS n FROM (SELECT u.id FROM group_members gm JOIN users u ON u.id = gm.user_id
+      WHERE gm.group_id = ${p.add(groupId)}${narrow(p)}${lock}) leaving`,
+    p.values,
+  );
+}
+
+const listedIn = (p: Positional, ids: readonly string[]) => ids.map((id) => p.add(id)).join(', ');
+
 /** Deletes the listed memberships; returns the user ids that were members. */
 export async function removeMembers(
   tx: EntityManager,
   tenantId: string,
   groupId: string,
   userIds: string[],
+  { lockLeaving }: Leaving,
 ): Promise<string[]> {
   const removed: string[] = [];
   for (const part of chunks([...new Set(userIds)])) {
+    if (lockLeaving) await lockLeavingUsers(tx, groupId, (p) => ` AND gm.user_id IN (${listedIn(p, part)})`);
     const p = new Positional(tx);
     const rows = await positionalRows<{ user_id: string }>(
       tx,
       `DELETE FROM group_members WHERE tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}
-        AND user_id IN (${part.map((id) => p.add(id)).join(', ')}) RETURNING user_id`,
+        AND user_id IN (${listedIn(p, part)}) RETURNING user_id`,
       p.values,
     );
     removed.push(...rows.map((r) => r.user_id));
   }
   return removed;
+}
+
+/** Deletes every membership of the group (DELETE /Groups); returns the user ids that were members. */
+export async function removeAllMembers(
+  tx: EntityManager,
+  tenantId: string,
+  groupId: string,
+  { lockLeaving }: Leaving,
+): Promise<string[]> {
+  if (lockLeaving) await lockLeavingUsers(tx, groupId, () => '');
+  const p = new Positional(tx);
+  const rows = await positionalRows<{ user_id: string }>(
+    tx,
+    `DELETE FROM group_members WHERE tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)} RETURNING user_id`,
+    p.values,
+  );
+  return rows.map((r) => r.user_id);
 }
 
 /**
@@ -139,15 +197,23 @@ export async function replaceMembers(
   groupId: string,
   userIds: string[],
   now: Date,
+  { lockLeaving }: Leaving,
 ): Promise<MembersAdded & { removed: string[] }> {
   const keep = [...new Set(userIds)];
+  const notListed = (p: Positional, column: string) =>
+    keep.length ? ` AND ${column} NOT IN (${listedIn(p, keep)})` : '';
+  if (lockLeaving) await lockLeavingUsers(tx, groupId, (p) => notListed(p, 'gm.user_id'));
   const p = new Positional(tx);
-  const scope = `tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}`;
-  const notListed = keep.length ? ` AND user_id NOT IN (${keep.map((id) => p.add(id)).join(', ')})` : '';
   const removed = await positionalRows<{ user_id: string }>(
     tx,
-    `DELETE FROM group_members WHERE ${scope}${notListed} RETURNING user_id`,
+    `DELETE FROM group_members WHERE tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}${notListed(p, 'user_id')} RETURNING user_id`,
     p.values,
   );
   return { ...(await addMembers(tx, tenantId, groupId, keep, now)), removed: removed.map((r) => r.user_id) };
+}
+
+/** The listed ids that are no live user of the tenant (an add that a later operation took back still needed a user). */
+export async function unknownUsers(tx: EntityManager, tenantId: string, ids: string[]): Promise<string[]> {
+  const live = await liveUserIds(tx, tenantId, ids);
+  return [...new Set(ids)].filter((id) => !live.has(id));
 }
