@@ -1,4 +1,4 @@
-import { systemActor } from '@gatehouse/domain';
+import { Contention, systemActor } from '@gatehouse/domain';
 import { DATABASES } from '@gatehouse/vitest-config';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -530,6 +530,31 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       (r) => r.id === tn.tokenId,
     );
     expect(record?.lastUsedAt).toBeInstanceOf(Date);
+  });
+
+  it('a write still colliding after its retries answers 503 with Retry-After, as a SCIM error', async () => {
+    const tn = await scimTenant(g);
+    const provisioning = g.services.provisioning;
+    const createUser = provisioning.createUser.bind(provisioning);
+    // What Database.transaction throws once a deadlock or serialization failure outlasts its retries.
+    provisioning.createUser = () =>
+      Promise.reject(
+        new Contention(
+          'database.contention',
+          'A concurrent change held the same rows; send the request again.',
+          {
+            retryAfterSeconds: 1,
+          },
+        ),
+      );
+    try {
+      const res = await tn.request('POST', '/Users', { body: { userName: 'busy@x.test' } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(await json(res)).toMatchObject({ schemas: [ERROR], status: '503' });
+    } finally {
+      provisioning.createUser = createUser;
+    }
   });
 
   it('the per-token rate limit answers 429 with Retry-After; deprovisioning is never throttled', async () => {

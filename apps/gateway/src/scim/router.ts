@@ -22,7 +22,7 @@ import {
 import express, { type Request, type Response } from 'express';
 import proxyAddr from 'proxy-addr';
 import type { RouterDeps } from '../http/deps.js';
-import { toProblem, toScimError, type Problem } from '../http/errors.js';
+import { retryAfterOf, toProblem, toScimError, type Problem } from '../http/errors.js';
 import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { ScimMetrics } from './metrics.js';
 
@@ -204,13 +204,11 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       x.res.destroy();
       return;
     }
-    const retryAfter = (problem.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    const retryAfter = retryAfterOf(problem);
     send(
       x,
       problem.status,
-      problem.status === 429 && typeof retryAfter === 'number'
-        ? { 'Retry-After': String(Math.ceil(retryAfter)) }
-        : undefined,
+      retryAfter === undefined ? undefined : { 'Retry-After': retryAfter },
       toScimError(problem),
     );
   };

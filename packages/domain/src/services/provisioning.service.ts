@@ -90,14 +90,11 @@ interface NewUser {
 
 export class ProvisioningService {
   private readonly lists: ListCaches = { cursors: new PageCursors(), totals: new ListTotals() };
-  private readonly creates: GroupCommit<NewUser, Provisioned<User>>;
+  private readonly creates = new GroupCommit<NewUser, Provisioned<User>>((tenantId, items) =>
+    this.createUsers(tenantId, items),
+  );
 
-  constructor(private readonly deps: ServiceDeps) {
-    this.creates = new GroupCommit((tenantId, items) => this.createUsers(tenantId, items), {
-      maxBatch: 64,
-      inFlight: process.env.INFLIGHT ? Number(process.env.INFLIGHT) : deps.db.dialect === 'postgres' ? 2 : 1,
-    });
-  }
+  constructor(private readonly deps: ServiceDeps) {}
 
   // ---- Users -------------------------------------------------------------------------------
 
