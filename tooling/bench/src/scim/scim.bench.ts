@@ -1,7 +1,8 @@
 // `pnpm bench scim` (issue 4 "Performance"): the same SCIM requests against a bare node:http server
 // answering from a Map (the in-run reference, so machine noise cancels out), then the real gateway
 // on SQLite and on PostgreSQL (a fresh schema). Every answer is checked; figures and ratios are
-// printed as a table at the end. BENCH_LARGE=0 skips the 100,000-user figures.
+// printed as a table at the end. BENCH_LARGE=0 skips the 100,000-user figures;
+// BENCH_TARGETS (e.g. `bare,postgres`) runs only the targets it names.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -394,7 +395,11 @@ export async function runScimBench(): Promise<void> {
   const started = Date.now();
   const results: TargetResult[] = [];
   try {
-    for (const target of targets) results.push(await benchTarget(target, large));
+    // BENCH_TARGETS=bare,postgres runs some targets only (the reference is then from the same run).
+    const only = process.env['BENCH_TARGETS']?.split(',');
+    for (const target of targets) {
+      if (!only || only.includes(target.name)) results.push(await benchTarget(target, large));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
