@@ -191,8 +191,10 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     if (result.deprovisioned) {
       deps.metrics?.observeDeprovision(elapsedMs(x.started) / 1000, result.deprovisioned.sessionsRevoked);
     }
-    const bodiless = result.body === undefined || result.status === 204 || result.status === 304;
-    send(x, result.status, result.headers, bodiless ? undefined : result.body);
+    // `json` first: reading `body` of a result that has it would parse the text again.
+    const payload = result.json ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
+    const bodiless = payload === undefined || result.status === 204 || result.status === 304;
+    send(x, result.status, result.headers, bodiless ? undefined : payload);
     record(x, result.status, result);
   };
 
@@ -209,19 +211,24 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       x,
       problem.status,
       retryAfter === undefined ? undefined : { 'Retry-After': retryAfter },
-      toScimError(problem),
+      JSON.stringify(toScimError(problem)),
     );
   };
 
   /**
-   * The status, headers and body in one `writeHead`: given as one list before any `setHeader`,
+   * The status, headers and JSON in one `writeHead`: given as one list before any `setHeader`,
    * node writes them as they are instead of storing each in the response's header map first.
    */
-  const send = (x: Exchange, status: number, extra: Record<string, string> | undefined, body?: unknown) => {
+  const send = (
+    x: Exchange,
+    status: number,
+    extra: Record<string, string> | undefined,
+    payload?: string | Buffer,
+  ) => {
     const list = [...fixedHeaders, REQUEST_ID_HEADER, x.id];
     if (extra) for (const [name, value] of Object.entries(extra)) list.push(name, value);
-    // A string goes out in one write with the head; a Buffer would take a second (writev).
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // Small answers are strings, which go out joined to the head; bytes put together from kept
+    // renderings (pages) go as they are, with the head, in one corked write.
     if (payload !== undefined) {
       list.push('Content-Type', SCIM_JSON, 'Content-Length', String(Buffer.byteLength(payload)));
     }

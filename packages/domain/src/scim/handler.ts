@@ -21,6 +21,7 @@ import { memberIds } from './groups.js';
 import { etagOf, parseEtags, toScimGroup, toScimUser } from './mappers.js';
 import { normalizePatch, normalizeResource } from './patch/normalize.js';
 import { includes, parseAttributeList, project, type Projection } from './projection.js';
+import { RenderedUsers } from './rendered.js';
 import type { ListQuery, MemberRef } from './repository/queries.js';
 import type { ScimUserRow } from './repository/reads.js';
 import {
@@ -52,6 +53,11 @@ export interface ScimRequest {
 export interface ScimResult {
   status: number;
   body?: unknown;
+  /**
+   * The body as UTF-8 JSON, when it was put together from kept renderings (rendered.ts): the
+   * gateway sends it as it is; `body` is then the same document, parsed when read.
+   */
+  json?: Buffer;
   headers?: Record<string, string>;
   /** For the provisioning log. */
   resourceType?: 'User' | 'Group' | 'Bulk';
@@ -90,6 +96,8 @@ type Route = (req: ScimRequest, id: string | undefined) => Promise<ScimResult>;
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 export class ScimHandler {
+  private readonly rendered = new RenderedUsers();
+
   constructor(
     private readonly provisioning: ProvisioningService,
     private readonly opts: ScimHandlerOptions,
@@ -200,16 +208,21 @@ export class ScimHandler {
     status: number,
     projection: Projection,
   ): Promise<ScimResult> {
+    const headers = {
+      ETag: etagOf(user.version),
+      ...(status === 201 ? { Location: `${req.baseUrl}/Users/${user.id}` } : {}),
+    };
+    if (isDefault(projection)) {
+      const json = this.rendered.bytes(user, req.baseUrl);
+      return jsonResult(status, json, { headers, resourceType: 'User', resourceId: user.id });
+    }
     const groups = includes(RESOURCE_TYPES.User, projection, 'groups')
       ? (await this.provisioning.groupsOfUsers(req.actor, [user.id])).get(user.id)
       : undefined;
     return {
       status,
       body: project(toScimUser(user, req.baseUrl, groups), RESOURCE_TYPES.User, projection),
-      headers: {
-        ETag: etagOf(user.version),
-        ...(status === 201 ? { Location: `${req.baseUrl}/Users/${user.id}` } : {}),
-      },
+      headers,
       resourceType: 'User',
       resourceId: user.id,
     };
@@ -225,6 +238,12 @@ export class ScimHandler {
     const query = this.listQuery(params, RESOURCE_TYPES.User);
     const projection = projectionOf(params);
     const page = await this.provisioning.listUsers(req.actor, query);
+    if (isDefault(projection)) {
+      const users = page.rows.map((u) => this.rendered.bytes(u, req.baseUrl));
+      return jsonResult(200, listResponseBytes(page.total, query.startIndex, users), {
+        resourceType: 'User',
+      });
+    }
     const groups = includes(RESOURCE_TYPES.User, projection, 'groups')
       ? await this.provisioning.groupsOfUsers(
           req.actor,
@@ -508,6 +527,44 @@ function withOutcome<T>(result: ScimResult, done: Provisioned<T>): ScimResult {
   const out: ScimResult = { ...result, changes: done.changes };
   if (done.deprovisioned) out.deprovisioned = done.deprovisioned;
   return out;
+}
+
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
+
+/** listResponse around resources that already are UTF-8 JSON: the same keys in the same order. */
+function listResponseBytes(total: number, startIndex: number, resources: Buffer[]): Buffer {
+  const head = JSON.stringify({
+    schemas: [LIST_RESPONSE],
+    totalResults: total,
+    itemsPerPage: resources.length,
+    startIndex,
+  });
+  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"Resources":[`)];
+  resources.forEach((r, i) => parts.push(...(i === 0 ? [r] : [COMMA, r])));
+  parts.push(LIST_END);
+  return Buffer.concat(parts);
+}
+
+/** A result whose body is UTF-8 JSON; `body` parses it for whoever reads the document. */
+function jsonResult(
+  status: number,
+  json: Buffer,
+  rest: Omit<ScimResult, 'status' | 'body' | 'json'>,
+): ScimResult {
+  return {
+    status,
+    json,
+    get body(): unknown {
+      return JSON.parse(json.toString('utf8'));
+    },
+    ...rest,
+  };
+}
+
+/** No attributes named either way: the representation every caller gets by default. */
+function isDefault(p: Projection): boolean {
+  return p.attributes === undefined && p.excludedAttributes === undefined;
 }
 
 function listResponse(total: number, startIndex: number, resources: Json[]): Json {

@@ -624,9 +624,12 @@ async function applyChanges(
   for (const [mappedTenantRole, userIds] of managers) {
     for (const ids of chunked(userIds)) {
       const p = new Positional(tx);
+      // The SCIM answer's lastModified moves, so its version (the ETag) does too: an unchanged
+      // version is an unchanged answer (replicas keep answers by it, scim/rendered.ts).
       await tx.query(
         `${listedIds(p, ids)}
-         UPDATE users SET mapped_tenant_role = ${p.add(mappedTenantRole)}, updated_at = ${p.time(now)}
+         UPDATE users SET mapped_tenant_role = ${p.add(mappedTenantRole)}, updated_at = ${p.time(now)},
+                version = version + 1
           WHERE id IN (SELECT listed.id FROM listed
                         WHERE (SELECT u.tenant_id FROM users u WHERE u.id = listed.id) = ${p.add(tenantId)})`,
         p.values,
