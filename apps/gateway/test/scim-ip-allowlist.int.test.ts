@@ -51,4 +51,30 @@ describe.each(DATABASES)('the IP allowlist on SCIM on $name', (target) => {
     );
     expect((await scim('/Users')).status).toBe(200);
   });
+
+  it('takes the address X-Forwarded-For names only behind a trusted proxy', async () => {
+    const behindProxy = await startTestGateway(target, { env: { TRUST_PROXY: 'loopback' } });
+    try {
+      for (const [g, trusted] of [
+        [gw, false],
+        [behindProxy, true],
+      ] as const) {
+        const t = await makeTenant(g);
+        const operator = systemActor(t.tenant.id, 'test');
+        const { token } = await g.services.scimTokens.create(operator, { name: 'Okta' });
+        await g.services.ipAllowlist.replace(
+          operator,
+          { entries: [{ cidr: '203.0.113.0/24', label: 'office' }], enforceOnScim: true },
+          { confirmLockout: true },
+        );
+        const res = await fetch(`${g.url}/scim/v2/Users`, {
+          headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.7' },
+        });
+        // Untrusted, the header is the client's own claim: the socket's address (127.0.0.1) decides.
+        expect(res.status).toBe(trusted ? 200 : 403);
+      }
+    } finally {
+      await behindProxy.close();
+    }
+  });
 });

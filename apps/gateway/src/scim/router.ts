@@ -21,6 +21,7 @@ import {
 } from '@gatehouse/domain';
 import express, { type Request, type Response } from 'express';
 import proxyAddr from 'proxy-addr';
+import type { TrustProxy } from '../config.js';
 import type { RouterDeps } from '../http/deps.js';
 import { retryAfterOf, toProblem, toScimError, type Problem } from '../http/errors.js';
 import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
@@ -96,6 +97,11 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     limit: config.bodyLimit,
     type: ['application/json', 'application/scim+json'],
   });
+  // With no proxy trusted the client is the socket's peer: what proxy-addr answers then, without it
+  // reading X-Forwarded-For on every request.
+  const clientIp = trustsNoProxy(config.trustProxy)
+    ? (req: IncomingMessage) => req.socket.remoteAddress ?? ''
+    : (req: IncomingMessage) => proxyAddr(req, deps.trustProxy);
   const readBody = (x: Exchange) =>
     new Promise<unknown>((resolve, reject) => {
       const req = x.req as Request;
@@ -268,11 +274,17 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       started: process.hrtime.bigint(),
       path: rest === '' ? '/' : rest,
       search: q < 0 ? '' : url.slice(q + 1),
-      ip: proxyAddr(req, deps.trustProxy),
+      ip: clientIp(req),
     };
-    res.once('finish', () => logAccess(x));
-    serve(x).catch((err: unknown) => answerError(x, err));
+    serve(x)
+      .catch((err: unknown) => answerError(x, err))
+      // Once the answer is handed to the socket (or the connection cut): its status is known.
+      .finally(() => logAccess(x));
   };
+}
+
+function trustsNoProxy(trust: TrustProxy): boolean {
+  return trust === false || trust === 0 || (Array.isArray(trust) && trust.length === 0);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
