@@ -524,9 +524,10 @@ function noRoute(req: ScimRequest): NotFound {
 }
 
 function withOutcome<T>(result: ScimResult, done: Provisioned<T>): ScimResult {
-  const out: ScimResult = { ...result, changes: done.changes };
-  if (done.deprovisioned) out.deprovisioned = done.deprovisioned;
-  return out;
+  // Added to the result itself: a copy by spread would read (parse) a JSON result's `body`.
+  result.changes = done.changes;
+  if (done.deprovisioned) result.deprovisioned = done.deprovisioned;
+  return result;
 }
 
 const COMMA = Buffer.from(',');
