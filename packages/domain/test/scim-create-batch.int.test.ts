@@ -9,6 +9,7 @@ import { ENTERPRISE } from '../src/scim/__fixtures__/quirks.js';
 import type { ActorContext } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
+import { recordStatements } from './statements.js';
 
 type Body = Record<string, unknown>;
 
@@ -92,18 +93,8 @@ describe.each(DATABASES)('batched SCIM creates on $name', (target) => {
 
   /** Runs the statements of `work`, counting the transactions it commits. */
   async function countingCommits<T>(run: () => Promise<T>): Promise<{ result: T; commits: number }> {
-    const logger = t.db.dataSource.logger;
-    let commits = 0;
-    const counting = Object.create(logger) as typeof logger;
-    counting.logQuery = (query: string) => {
-      if (/^\s*COMMIT\b/i.test(query)) commits += 1;
-    };
-    t.db.dataSource.logger = counting;
-    try {
-      return { result: await run(), commits };
-    } finally {
-      t.db.dataSource.logger = logger;
-    }
+    const { result, sent } = await recordStatements(t.db, run);
+    return { result, commits: sent.filter((s) => /^\s*COMMIT\b/i.test(s.sql)).length };
   }
 
   /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, type TestWorld } from './factories.js';
 import { BASE_URL, scimClient, type ScimCall } from './scim-support.js';
+import { statementsOf } from './statements.js';
 
 type Resource = Record<string, unknown>;
 
@@ -19,23 +20,7 @@ describe.each(DATABASES)('SCIM group listings on $name', (target) => {
   afterAll(() => t.close());
 
   /** The statements `work` runs, with their parameters, as the driver receives them. */
-  async function statements(
-    work: () => Promise<unknown>,
-  ): Promise<Array<{ sql: string; params: unknown[] }>> {
-    const logger = t.db.dataSource.logger;
-    const seen: Array<{ sql: string; params: unknown[] }> = [];
-    const recording = Object.create(logger) as typeof logger;
-    recording.logQuery = (sql: string, params?: unknown[]) => {
-      seen.push({ sql, params: params ?? [] });
-    };
-    t.db.dataSource.logger = recording;
-    try {
-      await work();
-    } finally {
-      t.db.dataSource.logger = logger;
-    }
-    return seen;
-  }
+  const statements = (work: () => Promise<unknown>) => statementsOf(t.db, work);
   /** The statements that read memberships. */
   const membershipReads = <S extends { sql: string }>(seen: S[]) =>
     seen.filter((s) => s.sql.includes('group_members'));

@@ -10,6 +10,7 @@ import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
 import { auditHead, race as pgRace, type Hold } from './pg-race.js';
 import { scimClient } from './scim-support.js';
+import { statementsOf } from './statements.js';
 
 type Call = ReturnType<typeof scimClient>['call'];
 
@@ -47,21 +48,8 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
     t.db.manager.find(AuditEvent, { where: { tenantId: tn.tenant.id, action }, order: { seq: 'ASC' } });
 
   /** The statements `work` runs, as the driver receives them. */
-  async function statements(work: () => Promise<unknown>): Promise<string[]> {
-    const logger = t.db.dataSource.logger;
-    const seen: string[] = [];
-    const recording = Object.create(logger) as typeof logger;
-    recording.logQuery = (query: string) => {
-      seen.push(query);
-    };
-    t.db.dataSource.logger = recording;
-    try {
-      await work();
-    } finally {
-      t.db.dataSource.logger = logger;
-    }
-    return seen;
-  }
+  const statements = async (work: () => Promise<unknown>) =>
+    (await statementsOf(t.db, work)).map((s) => s.sql);
 
   it('adding members who are members already writes nothing; each change is audited once with what it added', async () => {
     const { tn, call, ids, group } = await world(3);

@@ -24,6 +24,7 @@ import {
   type TestWorld,
 } from './factories.js';
 import { scimClient, type ScimCall } from './scim-support.js';
+import { statementsOf } from './statements.js';
 
 const patch = (...Operations: unknown[]) => ({ schemas: PATCH_SCHEMAS, Operations });
 const q = (filter: string, extra = '') => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
@@ -271,21 +272,9 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     });
 
     it('a listing costs the same number of statements whatever the page size', async () => {
-      const statements = async (count: number) => {
-        const logger = t.db.dataSource.logger;
-        let n = 0;
-        const counting = Object.create(logger) as typeof logger;
-        counting.logQuery = () => {
-          n += 1;
-        };
-        t.db.dataSource.logger = counting;
-        try {
-          await call('GET', `/Users?count=${count}&attributes=userName,groups`);
-        } finally {
-          t.db.dataSource.logger = logger;
-        }
-        return n;
-      };
+      const statements = async (count: number) =>
+        (await statementsOf(t.db, () => call('GET', `/Users?count=${count}&attributes=userName,groups`)))
+          .length;
       await statements(1); // the tenant's total is then known for a moment (ListTotals)
       const four = await statements(4);
       expect(four).toBe(await statements(1));

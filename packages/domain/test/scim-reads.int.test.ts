@@ -7,6 +7,7 @@ import { ENTERPRISE } from '../src/scim/__fixtures__/quirks.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, type MadeTenant, type TestWorld } from './factories.js';
 import { scimClient, type ScimCall } from './scim-support.js';
+import { statementsOf } from './statements.js';
 
 const q = (filter: string, extra = '') => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
 const g = (filter: string, extra = '') => `/Groups?filter=${encodeURIComponent(filter)}${extra}`;
@@ -22,21 +23,7 @@ describe.each(DATABASES)('SCIM hot reads on $name', (target) => {
   let removed = { id: '', userName: '' };
 
   /** Counts the statements a request runs (the data source's logger sees each one). */
-  async function statements(work: () => Promise<unknown>): Promise<number> {
-    const logger = t.db.dataSource.logger;
-    let n = 0;
-    const counting = Object.create(logger) as typeof logger;
-    counting.logQuery = () => {
-      n += 1;
-    };
-    t.db.dataSource.logger = counting;
-    try {
-      await work();
-    } finally {
-      t.db.dataSource.logger = logger;
-    }
-    return n;
-  }
+  const statements = async (work: () => Promise<unknown>) => (await statementsOf(t.db, work)).length;
 
   beforeAll(async () => {
     t = await openTestDatabase(target);

@@ -7,6 +7,7 @@ import { GroupMember, Team, User } from '../src/entities/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, type MadeTenant, type TestWorld } from './factories.js';
 import { scimClient } from './scim-support.js';
+import { statementsOf } from './statements.js';
 
 const LOOKUP =
   'SELECT u.id FROM users u WHERE u.tenant_id = $1 AND u.user_name_key IS NOT NULL AND u.user_name_key = $2';
@@ -16,22 +17,8 @@ describe.each(DATABASES)('table statistics on $name', (target) => {
   let w: TestWorld;
   let tn: MadeTenant;
 
-  /** The statements `work` sends, as the data source's logger sees them. */
-  async function sent(work: () => Promise<unknown>): Promise<string[]> {
-    const logger = t.db.dataSource.logger;
-    const seen: string[] = [];
-    const listening = Object.create(logger) as typeof logger;
-    listening.logQuery = (query: string) => {
-      seen.push(query);
-    };
-    t.db.dataSource.logger = listening;
-    try {
-      await work();
-    } finally {
-      t.db.dataSource.logger = logger;
-    }
-    return seen;
-  }
+  /** The statements `work` sends. */
+  const sent = async (work: () => Promise<unknown>) => (await statementsOf(t.db, work)).map((s) => s.sql);
 
   const analyses = (statements: string[]) => statements.filter((s) => s.startsWith('ANALYZE'));
 
