@@ -1,9 +1,12 @@
 import { IsNull } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignInFailureReason } from '../src/contracts/auth.js';
 import { AuditEvent, Session, Tenant, User } from '../src/entities/index.js';
 import { SignInRefused, totpAt, type SignInOutcome } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type TestWorld } from './factories.js';
+import { auditHead, race, type Hold } from './pg-race.js';
+import { scimClient, type ScimCall } from './scim-support.js';
 import { ctx, events, lastMail, mailCount } from './sign-in.support.js';
 
 const MINUTE = 60_000;
@@ -13,7 +16,8 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
   let world: TestWorld;
 
   beforeAll(async () => {
-    opened = await openTestDatabase(target);
+    // A deadlock fails its request here instead of being retried away (the races below).
+    opened = await openTestDatabase(target, { transactionAttempts: 1 });
     world = makeServices(opened.db);
   });
   afterAll(() => opened?.close());
@@ -171,6 +175,79 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
     expect(await opened.db.manager.count(Session, { where: { userId: user.id } })).toBe(0);
   });
 
+  // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so a sign-in and a
+  // SCIM removal never interleave. The first of each race pauses on what `race` holds, with the rest
+  // of its work done; the second then waits for it.
+  const liveSessions = (userId: string) =>
+    opened.db.manager.count(Session, { where: { userId, revokedAt: IsNull() } });
+  /** The SCIM requests that end a user's access, and the reason a sign-in is then refused with. */
+  const deprovisions: [
+    string,
+    SignInFailureReason,
+    (scim: ReturnType<typeof scimClient>, id: string) => Promise<ScimCall>,
+  ][] = [
+    ['removes', 'user_removed', (scim, id) => scim.call('DELETE', `/Users/${id}`)],
+    [
+      'deactivates',
+      'user_deactivated',
+      (scim, id) =>
+        scim.call('PATCH', `/Users/${id}`, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'active', value: false }],
+        }),
+    ],
+  ];
+  if (target.name === 'postgres') {
+    it.each(deprovisions)(
+      'a user SCIM %s once their link passed the admission check gets no session (%s)',
+      async (_, reason, request) => {
+        const t = await makeTenant(world);
+        const { user } = await makeUser(world, t);
+        await world.services.signIn.startEmail({ email: user.email }, ctx());
+        const { token } = (await lastMail(opened.db, user.email))!;
+
+        const [scim, refused] = await race(
+          opened.db,
+          auditHead(t.tenant.id),
+          () => request(scimClient(world, t.tenant.id), user.id),
+          () => refusal(world.services.signIn.verifyEmailLink({ token }, ctx())),
+        );
+        expect(scim.status).toBeLessThan(300);
+        expect(refused).toBe(reason);
+        expect(await opened.db.manager.count(Session, { where: { userId: user.id } })).toBe(0);
+        expect((await events(opened.db, { userId: user.id }))[0]).toMatchObject({
+          result: 'failure',
+          method: 'email_link',
+          reason,
+        });
+      },
+    );
+
+    it('a user SCIM removes once their email-link sign-in started its session loses the session', async () => {
+      const t = await makeTenant(world);
+      const { user } = await makeUser(world, t);
+      await world.services.signIn.startEmail({ email: user.email }, ctx());
+      const { token } = (await lastMail(opened.db, user.email))!;
+      // The session's transaction writes no audit record: its last write is the success event.
+      const signInEvents: Hold = async (q) => {
+        await q.query('LOCK TABLE sign_in_events IN SHARE MODE');
+      };
+
+      const [outcome, removed] = await race(
+        opened.db,
+        signInEvents,
+        () => world.services.signIn.verifyEmailLink({ token }, ctx()),
+        () => scimClient(world, t.tenant.id).call('DELETE', `/Users/${user.id}`),
+      );
+      expect(signedIn(outcome).userId).toBe(user.id);
+      expect(removed.status).toBe(204);
+      expect(await liveSessions(user.id)).toBe(0);
+      expect(await opened.db.manager.findOneByOrFail(Session, { userId: user.id })).toMatchObject({
+        revokedReason: 'deprovisioned',
+      });
+    });
+  }
+
   it('a new sign-in ends the session the browser had (rotation)', async () => {
     const t = await makeTenant(world);
     const { user } = await makeUser(world, t);
@@ -243,6 +320,31 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
         ),
       ).toBe('mfa_pending_invalid');
     });
+
+    if (target.name === 'postgres') {
+      it.each(deprovisions)(
+        'a user SCIM %s once their code passed the admission check gets no session (%s)',
+        async (_, reason, request) => {
+          const { t, user, secret } = await withMfa();
+          const step = await emailFirstFactor(user.email);
+          const code = totpAt(secret, world.clock.now());
+
+          const [scim, refused] = await race(
+            opened.db,
+            auditHead(t.tenant.id),
+            () => request(scimClient(world, t.tenant.id), user.id),
+            () => refusal(world.services.signIn.verifyMfa(step.binding, { code }, ctx())),
+          );
+          expect(scim.status).toBeLessThan(300);
+          expect(refused).toBe(reason);
+          expect(await opened.db.manager.count(Session, { where: { userId: user.id } })).toBe(0);
+          expect((await events(opened.db, { userId: user.id }))[0]).toMatchObject({
+            result: 'failure',
+            reason,
+          });
+        },
+      );
+    }
 
     it('a code is accepted once, even for a second pending sign-in', async () => {
       const { user, secret } = await withMfa();

@@ -135,6 +135,9 @@ type SsoSignIn =
   | { session: { sessionToken: string; userId: string; tenantId: string } }
   | { refusal: SignInFailureReason; userId: string };
 
+/** A transaction's end under the user's lock: its value, or the account found unable to sign in. */
+type UnderUserLock<T> = { value: T } | { refusal: SignInFailureReason };
+
 /**
  * Every way into Gatehouse (issue 5): OIDC SSO found by the email's domain, one-time email links,
  * invitation acceptance, owners' break-glass recovery codes, and the TOTP step after email. Each
@@ -452,6 +455,7 @@ export class SignInService {
     return this.afterFirstFactor(user, tenant, 'email_link', ctx, {
       returnTo: '/',
       issueRecoveryCodes: false,
+      attempt: { ...known, email: user.email },
     });
   }
 
@@ -484,6 +488,7 @@ export class SignInService {
     return this.afterFirstFactor(user, tenant, 'invitation', ctx, {
       returnTo: '/',
       issueRecoveryCodes: true,
+      attempt: known,
     });
   }
 
@@ -550,6 +555,7 @@ export class SignInService {
     return this.afterFirstFactor(user, tenant, 'recovery_code', ctx, {
       returnTo: '/',
       issueRecoveryCodes: false,
+      attempt: known,
     });
   }
 
@@ -611,25 +617,26 @@ export class SignInService {
       (2 * TOTP_WINDOW + 2) * TOTP_STEP_SECONDS * 1000,
     );
     if (!fresh.allowed) return this.refuse(attempt, 'mfa_code_reused');
-    const result = await this.deps.db.transaction(async (tx) => {
+    const result = await this.underUserLock(user, async (tx, locked) => {
       const taken = await tx.update(
         AuthRequest,
         { id: request.id, consumedAt: IsNull() },
         { consumedAt: now },
       );
       if (taken.affected !== 1) return null;
-      if (data.enrolment && !user.mfaEnabledAt) {
-        await tx.update(User, { id: user.id }, { mfaEnabledAt: now });
-        await this.deps.audit.record(tx, await this.selfActor(user, ctx), {
+      if (data.enrolment && !locked.mfaEnabledAt) {
+        await tx.update(User, { id: locked.id }, { mfaEnabledAt: now });
+        await this.deps.audit.record(tx, await this.selfActor(locked, ctx), {
           action: 'user.mfa_enabled',
           targetType: 'user',
-          targetId: user.id,
+          targetId: locked.id,
         });
       }
-      return this.startSessionWithCodes(tx, user, data.method, ctx, data.issueRecoveryCodes);
+      return this.startSessionWithCodes(tx, locked, data.method, ctx, data.issueRecoveryCodes);
     });
-    if (!result) return this.refuse(attempt, 'mfa_pending_invalid');
-    return { status: 'signed_in', returnTo: data.returnTo, ...result };
+    if ('refusal' in result) return this.refuse(attempt, result.refusal);
+    if (!result.value) return this.refuse(attempt, 'mfa_pending_invalid');
+    return { status: 'signed_in', returnTo: data.returnTo, ...result.value };
   }
 
   // ---- signing out and the current session ----
@@ -682,7 +689,7 @@ export class SignInService {
     tenant: Tenant,
     method: SignInMethod,
     ctx: SignInContext,
-    opts: { returnTo: string; issueRecoveryCodes: boolean },
+    opts: { returnTo: string; issueRecoveryCodes: boolean; attempt: SignInAttempt },
   ): Promise<SignInOutcome> {
     const actor = await this.actors.forUser(tenant.id, user.id, ctx.ip);
     const policyHolder = holdsAuthPolicy(actor);
@@ -716,10 +723,30 @@ export class SignInService {
       );
       return { status: 'mfa_required', binding, enrolment: data.enrolment, expiresAt };
     }
-    const result = await this.deps.db.transaction((tx) =>
-      this.startSessionWithCodes(tx, user, method, ctx, issueRecoveryCodes),
+    const result = await this.underUserLock(user, (tx, locked) =>
+      this.startSessionWithCodes(tx, locked, method, ctx, issueRecoveryCodes),
     );
-    return { status: 'signed_in', returnTo: opts.returnTo, ...result };
+    if ('refusal' in result) return this.refuse(opts.attempt, result.refusal);
+    return { status: 'signed_in', returnTo: opts.returnTo, ...result.value };
+  }
+
+  /**
+   * The transaction that starts a session (every way but SSO, which locks in its own order): the
+   * user's row is locked (`lockUserRow`) and read again before any write. Admitted without a lock, the
+   * user may have been removed or deactivated since (SCIM, which ends their sessions in its own
+   * transaction): they are refused as the admission check would refuse them, and nothing is written.
+   * A removal that comes after this read waits for the commit, then ends the session written here.
+   */
+  private async underUserLock<T>(
+    user: User,
+    work: (tx: EntityManager, locked: User) => Promise<T>,
+  ): Promise<UnderUserLock<T>> {
+    return this.deps.db.transaction(async (tx): Promise<UnderUserLock<T>> => {
+      const locked = await lockUserRow(tx, user.tenantId, user.id);
+      const problem = accountProblem(locked);
+      if (problem) return { refusal: problem };
+      return { value: await work(tx, locked) };
+    });
   }
 
   private async startSessionWithCodes(
