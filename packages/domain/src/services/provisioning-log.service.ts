@@ -41,7 +41,8 @@ export interface ProvisioningLogInput {
   requestId?: string | null;
 }
 
-const BATCH = 100;
+/** Entries per INSERT (one JSON parameter, see insertBatch): each statement holds the event loop about 1 ms. */
+const BATCH = 200;
 const MAX_BUFFER = 10_000;
 const PURGE_EVERY_MS = 3_600_000;
 
@@ -176,32 +177,44 @@ const COLUMNS = [
 ] as const;
 
 /**
- * One multi-row INSERT with positional parameters. The log is written for every SCIM request, and
- * the query builder's per-value escaping cost more than the request being logged.
+ * One INSERT whose rows arrive as a single JSON parameter, unpacked by the database itself
+ * (`json_populate_recordset` on PostgreSQL, `json_each` on SQLite). The log is written for every
+ * SCIM request: bound one by one, 14 parameters per entry cost node-postgres more CPU than the
+ * lookup being logged, and a flush of 800 entries held the event loop for 3–10 ms (a lookup's p99).
+ * The statement text is the same for every batch, so it is prepared once.
  */
 async function insertBatch(tx: EntityManager, entries: ProvisioningLogEntry[]): Promise<void> {
   const p = new Positional(tx);
-  const rows = entries.map((e) => {
-    const marks = [
-      p.add(e.id),
-      p.add(e.tenantId),
-      p.add(e.tokenId),
-      p.add(e.tokenName),
-      p.add(e.method),
-      p.add(e.path),
-      p.add(e.status),
-      p.add(e.durationMs),
-      p.add(e.resourceType),
-      p.add(e.resourceId),
-      p.add(e.changes === null ? null : JSON.stringify(e.changes)),
-      p.add(e.error),
-      p.add(e.requestId),
-      p.time(e.occurredAt),
-    ];
-    return `(${marks.join(', ')})`;
-  });
+  const postgres = tx.connection.options.type === 'postgres';
+  const rows = JSON.stringify(
+    entries.map((e) => ({
+      id: e.id,
+      tenant_id: e.tenantId,
+      token_id: e.tokenId,
+      token_name: e.tokenName,
+      method: e.method,
+      path: e.path,
+      status: e.status,
+      duration_ms: e.durationMs,
+      resource_type: e.resourceType,
+      resource_id: e.resourceId,
+      changes: e.changes === null ? null : JSON.stringify(e.changes),
+      error: e.error,
+      request_id: e.requestId,
+      // As TypeORM stores a time: PostgreSQL reads the ISO text as UTC (a zone is ignored for
+      // `timestamp`), SQLite keeps `YYYY-MM-DD HH:MM:SS.SSS`.
+      occurred_at: postgres
+        ? e.occurredAt.toISOString()
+        : e.occurredAt.toISOString().replace('T', ' ').replace('Z', ''),
+    })),
+  );
+  const columns = COLUMNS.join(', ');
   await tx.query(
-    `INSERT INTO provisioning_log_entries (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+    postgres
+      ? `INSERT INTO provisioning_log_entries (${columns})
+         SELECT ${columns} FROM json_populate_recordset(NULL::provisioning_log_entries, ${p.add(rows)}::json)`
+      : `INSERT INTO provisioning_log_entries (${columns})
+         SELECT ${COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(${p.add(rows)})`,
     p.values,
   );
 }
