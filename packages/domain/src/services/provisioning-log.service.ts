@@ -187,7 +187,9 @@ async function insertBatch(tx: EntityManager, entries: ProvisioningLogEntry[]): 
   const p = new Positional(tx);
   const postgres = tx.connection.options.type === 'postgres';
   const rows = JSON.stringify(
-    entries.map((e) => ({
+    // Typed by COLUMNS, so a column the statement names cannot be missing from the rows (it would
+    // be written as NULL without a word).
+    entries.map((e): Record<(typeof COLUMNS)[number], unknown> => ({
       id: e.id,
       tenant_id: e.tenantId,
       token_id: e.tokenId,
