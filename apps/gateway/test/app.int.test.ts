@@ -118,6 +118,20 @@ describe.each(DATABASES)('gateway app on $name', ({ prepare }) => {
     });
   });
 
+  it('a NUL character anywhere in a JSON body or in the URL is a 400; an escaped backslash before u0000 is text', async () => {
+    const url = await serve();
+    for (const body of ['{"name":"a\\u0000b"}', '{"a":{"b\\u0000":1}}', '[["\\u0000"]]']) {
+      const res = await postJson(`${url}/api/echo`, body);
+      expect(res.status, body).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'request.nul_character' } });
+    }
+    const text = await postJson(`${url}/api/echo`, '{"name":"a\\\\u0000b"}');
+    expect(await text.json()).toEqual({ received: { name: 'a\\u0000b' } });
+    const inUrl = await fetch(`${url}/api/widgets/a%00b`);
+    expect(inUrl.status).toBe(400);
+    expect(await inUrl.json()).toMatchObject({ error: { code: 'request.nul_character' } });
+  });
+
   it('a body over the 1 MB limit is a 413 request.too_large', async () => {
     const big = JSON.stringify({ blob: 'x'.repeat(2 * 1024 * 1024) });
     const res = await postJson(`${await serve()}/api/echo`, big);

@@ -346,6 +346,37 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
         'notFound',
       ],
       [
+        'a NUL character in a created user (PostgreSQL text cannot hold one)',
+        (tn) => tn.request('POST', '/Users', { body: { userName: 'nul\u0000@x.test' } }),
+        400,
+        'invalidValue',
+      ],
+      [
+        'a NUL character in a key of a PATCH value',
+        (tn) =>
+          tn.request('PATCH', '/Users/{{taken}}', {
+            body: patch({ op: 'add', value: { 'title\u0000': 'x' } }),
+          }),
+        400,
+        'invalidValue',
+      ],
+      [
+        'a NUL character in a group member',
+        (tn) =>
+          tn.request('PATCH', '/Groups/{{group}}', {
+            body: patch({ op: 'add', path: 'members', value: [{ value: '{{taken}}\u0000' }] }),
+          }),
+        400,
+        'invalidValue',
+      ],
+      [
+        'a NUL character in a filter',
+        (tn) => tn.request('GET', filter('userName eq "nul\u0000@x.test"')),
+        400,
+        'invalidValue',
+      ],
+      ['a NUL character in an id', (tn) => tn.request('DELETE', '/Users/{{taken}}%00'), 400, 'invalidValue'],
+      [
         'a negative startIndex and a huge count are only clamped',
         (tn) => tn.request('GET', '/Users?startIndex=-5&count=100000'),
         200,

@@ -4,10 +4,11 @@
 // for a key equality, `sortBy=userName` for the default order (userName keys are unique).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTERPRISE } from '../src/scim/__fixtures__/quirks.js';
+import { usersByKey } from '../src/scim/repository/reads.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, type MadeTenant, type TestWorld } from './factories.js';
 import { scimClient, type ScimCall } from './scim-support.js';
-import { statementsOf } from './statements.js';
+import { recordStatements, statementsOf } from './statements.js';
 
 const q = (filter: string, extra = '') => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
 const g = (filter: string, extra = '') => `/Groups?filter=${encodeURIComponent(filter)}${extra}`;
@@ -142,6 +143,47 @@ describe.each(DATABASES)('SCIM hot reads on $name', (target) => {
     expect(res?.body).toMatchObject({ totalResults: 1, itemsPerPage: 1, startIndex: 1 });
     expect(res?.body.Resources?.[0]).toMatchObject({ id: ada.id, userName: ada.userName });
     expect((await call('GET', q(`userName eq "${removed.userName}"`))).body.totalResults).toBe(0);
+  });
+
+  it('concurrent lookups answer each its own, gathered into one statement per key on PostgreSQL', async () => {
+    const filters = [
+      ...lookups(),
+      'userName eq "nobody@x.test"',
+      `userName eq "${removed.userName}"`,
+      `id eq "${removed.id}"`,
+      'externalId eq "ext-gone"',
+    ];
+    const alone = [];
+    for (const filter of filters) alone.push(answer(await call('GET', q(filter))));
+    const ids = users.map((u) => `/Users/${u.id}`);
+    const byId = [];
+    for (const path of ids) byId.push(answer(await call('GET', path)));
+    // Every lookup twice, all at once, interleaved with GETs by id.
+    const { result, sent } = await recordStatements(t.db, () =>
+      Promise.all([
+        ...[...filters, ...filters].map((f) => call('GET', q(f))),
+        ...ids.map((path) => call('GET', path)),
+      ]),
+    );
+    expect(result.map(answer)).toEqual([...alone, ...alone, ...byId]);
+    // userName, externalId and id: one statement each (GETs by id join the `id eq` lookups).
+    if (target.name === 'postgres') expect(sent).toHaveLength(3);
+    else expect(sent).toHaveLength(2 * filters.length + ids.length);
+  });
+
+  it('a lookup value the database refuses fails alone, not the lookups it was gathered with', async () => {
+    const ada = users[0];
+    if (!ada) throw new Error('no users');
+    // PostgreSQL refuses a NUL character in text; the filter parser and the gateway refuse one before
+    // it gets this far, so the lookup is asked for directly.
+    const key = (value: string) => usersByKey(t.db, tn.tenant.id, { expr: 'u.user_name_key', value });
+    const [bad, good] = await Promise.allSettled([key('nul\u0000@x.test'), key(ada.userName.toLowerCase())]);
+    expect(bad.status).toBe(target.name === 'postgres' ? 'rejected' : 'fulfilled');
+    expect(good).toMatchObject({ status: 'fulfilled', value: [{ id: ada.id }] });
+    expect((await call('GET', q('userName eq "nul\\u0000@x.test"'))).body).toMatchObject({
+      status: '400',
+      scimType: 'invalidFilter',
+    });
   });
 
   it('GET /Users/:id answers the resource the listing holds, with its version as ETag', async () => {

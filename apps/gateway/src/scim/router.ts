@@ -24,6 +24,7 @@ import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from '../config.js';
 import type { RouterDeps } from '../http/deps.js';
 import { retryAfterOf, toProblem, toScimError, type Problem } from '../http/errors.js';
+import { bodyHoldsNul, noteNulEscape, nulRefused, urlHoldsNul } from '../http/nul.js';
 import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { ScimMetrics } from './metrics.js';
 
@@ -96,6 +97,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
   const parseJson = express.json({
     limit: config.bodyLimit,
     type: ['application/json', 'application/scim+json'],
+    verify: noteNulEscape,
   });
   // With no proxy trusted the client is the socket's peer: what proxy-addr answers then, without it
   // reading X-Forwarded-For on every request.
@@ -167,7 +169,9 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     x.principal = principal;
     // Read only once the caller is known: an anonymous client cannot make the gateway buffer bodies.
     // A request without a body (most of an IdP's: GET, DELETE) skips the parser's own checks.
+    if (urlHoldsNul(x.req.url)) throw nulRefused();
     const body = hasBody(x.req) ? await readBody(x) : undefined;
+    if (bodyHoldsNul(x.req, body)) throw nulRefused();
     // body-parser parsed application/json and application/scim+json; any other body is not SCIM.
     if (WITH_BODY.has(method) && body === undefined && hasBody(x.req)) {
       throw new InvalidInput(

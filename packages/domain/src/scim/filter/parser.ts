@@ -82,6 +82,10 @@ class Lexer {
     this.pos = end + 1;
     try {
       const value: unknown = JSON.parse(this.src.slice(start, end + 1));
+      // PostgreSQL text cannot hold U+0000 (SQLite can): refused alike on both, before any SQL.
+      if (typeof value === 'string' && value.includes('\u0000')) {
+        return this.fail(`The string at ${start + 1} holds a NUL character (U+0000).`);
+      }
       if (typeof value === 'string') return value;
     } catch {
       // fall through to the uniform message below
