@@ -18,3 +18,15 @@ export async function lockTenant(tx: EntityManager, tenantId: string): Promise<T
   if (!tenant) throw new NotFound('tenant.not_found', 'No such tenant.');
   return tenant;
 }
+
+/**
+ * The tenant lock alone, for work ordered under it that reads none of the tenant's columns (group
+ * member changes, mapped-role recomputes): one row lock on PostgreSQL; nothing on SQLite, whose
+ * transactions begin IMMEDIATE and so already exclude every other writer (there the read was one
+ * statement per SCIM group write for nothing). Tenants are never deleted, so the row is there.
+ */
+export async function lockTenantRow(tx: EntityManager, tenantId: string): Promise<void> {
+  if (tx.connection.options.type !== 'postgres') return;
+  const rows: unknown[] = await tx.query('SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+  if (rows.length === 0) throw new NotFound('tenant.not_found', 'No such tenant.');
+}

@@ -73,16 +73,31 @@ export interface AuditRecord {
 }
 
 /**
- * Work that must commit or fail with audit records (it runs in their transaction): called once per
- * append with every record it wrote, so a batch costs it one statement, not one per record.
+ * Work that must commit or fail with audit records (it runs in their transaction): run once per
+ * append with every record it wrote, so a batch costs it one statement, not one per record, and
+ * only when `when` holds.
  */
-export type AuditRecordHook = (tx: EntityManager, events: readonly AuditEvent[]) => Promise<void>;
+export interface AuditRecordHook {
+  /**
+   * A boolean SQL expression on the tenant's chain head row (alias `h`, locked), read with it: a
+   * question about the tenant (is its webhook on?) answered without a statement of its own on
+   * every write.
+   */
+  when: string;
+  run(tx: EntityManager, events: readonly AuditEvent[]): Promise<void>;
+}
 
 /**
  * Appends to a tenant's hash chain inside the caller's transaction, so a change and its record
  * commit or fail together. The chain head row is locked (PostgreSQL; SQLite has one writer),
  * so concurrent writers of one tenant line up instead of forking the chain.
  */
+interface LockedHead {
+  head: AuditChainHead;
+  /** Each hook's `when`, in the order of the hooks. */
+  when: boolean[];
+}
+
 export class AuditLog {
   constructor(
     private readonly clock: Clock,
@@ -108,7 +123,8 @@ export class AuditLog {
     if (records.some((r) => r.actor.tenantId !== tenantId)) {
       throw new Error('An append extends one tenant’s chain: every record must be of that tenant.');
     }
-    let prev: { seq: number; hash: string } = await this.lockHead(tx, tenantId);
+    const locked = await this.lockHead(tx, tenantId);
+    let prev: { seq: number; hash: string } = locked.head;
     const events = records.map(({ actor, entry }) => {
       const event = tx.create(AuditEvent, {
         id: newId(),
@@ -131,7 +147,9 @@ export class AuditLog {
       return event;
     });
     await appendAndMoveHead(tx, tenantId, events, prev);
-    for (const hook of this.afterRecord) await hook(tx, events);
+    for (const [i, hook] of this.afterRecord.entries()) {
+      if (locked.when[i]) await hook.run(tx, events);
+    }
     return events;
   }
 
@@ -140,9 +158,9 @@ export class AuditLog {
    * it exists for every later one, and inserted only when missing (skipped if a concurrent first
    * record got there before; the second look-up then waits for its lock).
    */
-  private async lockHead(tx: EntityManager, tenantId: string): Promise<AuditChainHead> {
-    const head = await this.headQuery(tx, tenantId).getOne();
-    if (head) return head;
+  private async lockHead(tx: EntityManager, tenantId: string): Promise<LockedHead> {
+    const found = await this.readHead(tx, tenantId);
+    if (found) return found;
     await tx
       .createQueryBuilder()
       .insert()
@@ -150,14 +168,22 @@ export class AuditLog {
       .values({ tenantId, seq: 0, hash: GENESIS_HASH })
       .orIgnore()
       .execute();
-    return this.headQuery(tx, tenantId).getOneOrFail();
+    const created = await this.readHead(tx, tenantId);
+    if (!created) throw new Error(`The audit chain head of tenant ${tenantId} was not created.`);
+    return created;
   }
 
-  private headQuery(tx: EntityManager, tenantId: string) {
-    return forUpdate(
+  /** The head, locked, with each hook's `when` (PostgreSQL answers a boolean, SQLite 0 or 1). */
+  private async readHead(tx: EntityManager, tenantId: string): Promise<LockedHead | undefined> {
+    const query = forUpdate(
       tx,
       tx.createQueryBuilder(AuditChainHead, 'h').where('h.tenantId = :tenantId', { tenantId }),
     );
+    this.afterRecord.forEach((hook, i) => query.addSelect(`(${hook.when})`, `when_${i}`));
+    const { entities, raw } = await query.getRawAndEntities<Record<string, unknown>>();
+    const head = entities[0];
+    if (!head) return undefined;
+    return { head, when: this.afterRecord.map((_, i) => Boolean(Number(raw[0]?.[`when_${i}`]))) };
   }
 }
 

@@ -11,7 +11,7 @@ import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { TEAM_ROLES, type TeamRole, type TenantRole } from '../permissions/index.js';
 import { keyShare } from '../repositories/lock.js';
 import { listedIds, Positional } from '../repositories/positional.js';
-import { lockTenant } from '../repositories/tenants.repository.js';
+import { lockTenant, lockTenantRow } from '../repositories/tenants.repository.js';
 import { getTeam } from '../repositories/teams.repository.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from '../clock.js';
@@ -103,7 +103,7 @@ export async function recomputeMappedRoles(
   userIds: readonly string[],
   clock: Clock,
 ): Promise<MappedRoleChange[]> {
-  await lockTenant(tx, tenantId);
+  await lockTenantRow(tx, tenantId);
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
   const mappings = await tx.find(GroupMapping, { where: { tenantId } });

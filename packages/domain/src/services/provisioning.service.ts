@@ -9,7 +9,7 @@ import { newId } from '../crypto.js';
 import { Conflict, PreconditionFailed } from '../errors.js';
 import { forUpdate } from '../repositories/lock.js';
 import { createDraftsSpaces } from '../repositories/teams.repository.js';
-import { lockTenant } from '../repositories/tenants.repository.js';
+import { lockTenantRow } from '../repositories/tenants.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
 import { insertRowsUnlessTaken } from '../repositories/write.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
@@ -561,7 +561,7 @@ export class ProvisioningService {
     id: string,
     ifMatch?: IfMatch,
   ): Promise<LockedGroup> {
-    await lockTenant(tx, actor.tenantId);
+    await lockTenantRow(tx, actor.tenantId);
     const { entities, raw } = await forUpdate(
       tx,
       tx

@@ -55,33 +55,32 @@ export function retryDelayMs(
 
 /**
  * The AuditLog hook: queues every record of an append for delivery when the tenant's webhook is on
- * (one indexed read otherwise, and one INSERT for all of them when it is).
+ * (asked with the chain head's read, so a write of a tenant without one costs no statement here;
+ * one INSERT for all the records when it is on).
  */
 export function queueAuditWebhook(clock: Clock): AuditRecordHook {
-  return async (tx, events) => {
-    const tenantId = events[0]?.tenantId;
-    if (tenantId === undefined) return;
-    const setting = await tx.findOne(IntegrationSetting, {
-      select: { id: true },
-      where: { tenantId, kind: 'audit_webhook', enabled: true },
-    });
-    if (!setting) return;
-    const now = clock.now();
-    await tx.insert(
-      WebhookDelivery,
-      events.map((event) => ({
-        id: newId(),
-        tenantId,
-        auditEventId: event.id,
-        status: 'pending' as const,
-        attempts: 0,
-        nextAttemptAt: now,
-        deliveredAt: null,
-        lastStatus: null,
-        lastError: null,
-        createdAt: now,
-      })),
-    );
+  return {
+    when: `EXISTS (SELECT 1 FROM integration_settings s WHERE s.tenant_id = h.tenant_id AND s.kind = 'audit_webhook' AND s.enabled = TRUE)`,
+    run: async (tx, events) => {
+      const tenantId = events[0]?.tenantId;
+      if (tenantId === undefined) return;
+      const now = clock.now();
+      await tx.insert(
+        WebhookDelivery,
+        events.map((event) => ({
+          id: newId(),
+          tenantId,
+          auditEventId: event.id,
+          status: 'pending' as const,
+          attempts: 0,
+          nextAttemptAt: now,
+          deliveredAt: null,
+          lastStatus: null,
+          lastError: null,
+          createdAt: now,
+        })),
+      );
+    },
   };
 }
 
