@@ -4,7 +4,7 @@
 // not on whichever index that begins with tenant_id happened to be smallest, and an offset page
 // counts its offset in that index alone. SQLite plans without statistics: nothing runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupMember, Team, User } from '../src/entities/index.js';
+import { GroupMember, User } from '../src/entities/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, type MadeTenant, type TestWorld } from './factories.js';
 import { scimClient } from './scim-support.js';
