@@ -15,6 +15,7 @@ import { ENTITIES } from './entities/index.js';
 import { Contention } from './errors.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
+import { SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -104,6 +105,8 @@ function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('foreign_keys = ON');
       db.pragma('synchronous = NORMAL');
+      // The checkpoints are the WalCheckpointer's; this connection runs one only past this size.
+      db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     },
   };
 }
@@ -119,6 +122,7 @@ export class Database {
   private readonly growth = new Map<string, Growth>();
   private closing = false;
   private readonly attempts: number;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(
     readonly dataSource: DataSource,
@@ -126,6 +130,8 @@ export class Database {
   ) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     this.attempts = Math.max(1, options.transactionAttempts ?? TRANSACTION_ATTEMPTS);
+    const file = dataSource.options.type === 'better-sqlite3' ? dataSource.options.database : undefined;
+    this.checkpointer = file && file !== ':memory:' ? WalCheckpointer.start(file) : undefined;
   }
 
   /** For reads outside a transaction. */
@@ -267,6 +273,7 @@ export class Database {
     this.closing = true;
     for (const g of this.growth.values()) clearTimeout(g.later);
     await Promise.all([...this.growth.values()].map((g) => g.running));
+    await this.checkpointer?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
