@@ -55,6 +55,8 @@ export class WalCheckpointer {
 
   /** Runs a last checkpoint, closes the worker's connection and waits for the worker to end. */
   async stop(): Promise<void> {
+    // Held while it stops: a process with nothing else to do (the CLI) would exit before it ends.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
