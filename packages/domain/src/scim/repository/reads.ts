@@ -225,9 +225,10 @@ class Rows<T extends object> {
   /**
    * The tenant's rows whose `expr` column equals the value. On PostgreSQL, the lookups of one
    * tenant and column that arrive in the same turn of the event loop (an IdP's 32 connections do)
-   * are read by one statement, `= ANY($2)`, and each is answered with its own rows: a round trip
-   * woke a backend and the gateway for each lookup, and those wake-ups were a third of a lookup's
-   * CPU. A lone lookup runs its own statement; SQLite has no round trip to save.
+   * are read by one statement, `= ANY($2)`, and each is answered with its own rows: a statement
+   * and round trip for each lookup cost the gateway and PostgreSQL together about as much CPU as
+   * everything else a lookup does (270 µs of CPU a lookup before, 140 after, at concurrency 32).
+   * A lone lookup runs its own statement; SQLite has no round trip to save.
    */
   byKey(expr: string, tenantId: string, value: string): Promise<T[]> {
     if (!this.runner.batches || this.columnAt(expr) < 0) return this.byKeyAlone(expr, tenantId, value);
