@@ -25,7 +25,7 @@ export interface AppDeps {
   db: { ping(): Promise<void> };
   logger: Logger;
   config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'> &
-    Partial<Pick<Config, 'authRateLimit'>>;
+    Partial<Pick<Config, 'authRateLimit' | 'outboundAllowPrivate'>>;
   /** The domain services; without them only probes and the SPA are served (tests of the bare app). */
   services?: Services;
   /** Extra routes mounted at /api, before the JSON 404 for unknown API paths (tests). */

@@ -26,6 +26,12 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Fixed-window budgets on every /auth endpoint, shared by all replicas through the database. */
   authRateLimit: AuthRateLimit;
+  /**
+   * Whether tenant-supplied URLs (SSO issuers, audit webhook receivers) may reach private, loopback
+   * and link-local addresses (http/outbound.ts). `OUTBOUND_ALLOW_PRIVATE`; by default only where the
+   * gateway itself is on loopback, a local install with its IdP and receivers on the same machine.
+   */
+  outboundAllowPrivate: boolean;
 }
 
 export interface AuthRateLimit {
@@ -110,6 +116,10 @@ const Env = z.object({
     blankToUndefined,
     z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   ),
+  OUTBOUND_ALLOW_PRIVATE: z.preprocess(
+    blankToUndefined,
+    z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  ),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.windowSeconds),
   AUTH_RATE_LIMIT_PER_IP: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.perIp),
   AUTH_RATE_LIMIT_PER_EMAIL: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.perEmail),
@@ -123,11 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const publicUrl = e.PUBLIC_URL ?? `http://${hostForUrl(e.HOST)}:${e.PORT}`;
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    publicUrl: e.PUBLIC_URL ?? `http://${hostForUrl(e.HOST)}:${e.PORT}`,
+    publicUrl,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     bodyLimit: '1mb',
@@ -138,7 +149,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIp: e.AUTH_RATE_LIMIT_PER_IP,
       perEmail: e.AUTH_RATE_LIMIT_PER_EMAIL,
     },
+    outboundAllowPrivate:
+      e.OUTBOUND_ALLOW_PRIVATE === undefined
+        ? isLoopbackHost(new URL(publicUrl).hostname)
+        : e.OUTBOUND_ALLOW_PRIVATE === 'true',
   };
+}
+
+/** `localhost`, 127.0.0.0/8 or ::1: a gateway only this machine reaches. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
 /** `sqlite <absolute path>` or `postgres <url without password>`, for logs. */

@@ -6,6 +6,7 @@ import {
   type Services,
 } from '@gatehouse/domain';
 import type { Config } from './config.js';
+import { outboundFetch } from './http/outbound.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail.js';
 
@@ -30,7 +31,8 @@ export async function openRuntime(
     const migrationsApplied = await db.migrate();
     const encryptionKey = await loadEncryptionKey(db, env.GATEHOUSE_SECRET_KEY);
     const mailer = createMailer(config, logger);
-    return { db, services: createServices(db, { encryptionKey, mailer }), migrationsApplied };
+    const fetch = outboundFetch({ allowPrivate: config.outboundAllowPrivate });
+    return { db, services: createServices(db, { encryptionKey, mailer, fetch }), migrationsApplied };
   } catch (err) {
     await db.close();
     throw err;

@@ -30,7 +30,11 @@ export interface AuthorizationRequest {
 export class OidcClients {
   private readonly cache = new Map<string, { version: number; config: Promise<client.Configuration> }>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Discovery, token, JWKS and userinfo requests: to public addresses only (http/outbound.ts). */
+    private readonly fetchImpl: typeof fetch,
+  ) {}
 
   /** The discovered configuration of a connection, re-discovered when the connection changes. */
   async configuration(settings: SsoClientSettings): Promise<client.Configuration> {
@@ -121,7 +125,10 @@ export class OidcClients {
     const config = await client.discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
       execute: insecure ? [client.allowInsecureRequests] : [],
       timeout: HTTP_TIMEOUT_SECONDS,
+      [client.customFetch]: this.fetchImpl,
     });
+    // Every later request of the connection (token, JWKS, userinfo) too.
+    config[client.customFetch] = this.fetchImpl;
     // openid-client does not check the signature of an ID token taken straight from the token
     // endpoint (OIDC Core 3.1.3.7 lets it rely on TLS); Gatehouse checks it anyway.
     client.enableNonRepudiationChecks(config);

@@ -33,6 +33,7 @@ import {
   sessionCookieName,
   setSessionCookie,
 } from '../http/session.js';
+import { outboundFetch } from '../http/outbound.js';
 import { OidcClients, OidcFailure } from './oidc.js';
 import { clearPendingCookie, readPendingCookie, setPendingCookie } from './pending-cookie.js';
 import { authRateLimit } from './rate-limit.js';
@@ -45,7 +46,7 @@ const EMAIL_SENT: EmailStartResponse = {
 
 export function authRouter(deps: RouterDeps): Router {
   const { services, config, logger } = deps;
-  const oidc = new OidcClients(logger);
+  const oidc = new OidcClients(logger, outboundFetch({ allowPrivate: config.outboundAllowPrivate ?? false }));
   const redirectUri = `${config.publicUrl}/auth/callback`;
   const csrf = csrfProtection(services);
 

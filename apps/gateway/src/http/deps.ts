@@ -7,5 +7,5 @@ export interface RouterDeps {
   services: Services;
   logger: Logger;
   config: Pick<Config, 'trustProxy' | 'bodyLimit' | 'publicUrl' | 'adminDistDir'> &
-    Partial<Pick<Config, 'authRateLimit'>>;
+    Partial<Pick<Config, 'authRateLimit' | 'outboundAllowPrivate'>>;
 }

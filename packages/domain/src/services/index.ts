@@ -46,7 +46,7 @@ import { GroupMappingService } from './group-mapping.service.js';
 import { IntegrationService } from './integration.service.js';
 import { SsoAdminService } from './sso-admin.service.js';
 import { UsageService } from './usage.service.js';
-import { WebhookDeliveryService, queueAuditWebhook } from './webhook.service.js';
+import { DEFAULT_WEBHOOK_POLICY, WebhookDeliveryService, queueAuditWebhook } from './webhook.service.js';
 
 export interface Services {
   db: Database;
@@ -105,9 +105,20 @@ export interface ProvisioningOptions {
 /** Wires every service by hand from the database, the clock and the instance key. */
 export function createServices(
   db: Database,
-  opts: { encryptionKey: Buffer; clock?: Clock; mailer?: Mailer; provisioning?: ProvisioningOptions },
+  opts: {
+    encryptionKey: Buffer;
+    clock?: Clock;
+    mailer?: Mailer;
+    provisioning?: ProvisioningOptions;
+    /**
+     * What calls URLs tenant owners supply (SSO discovery tests, the audit webhook): the gateway
+     * passes one that reaches public addresses only. Default: the platform's fetch.
+     */
+    fetch?: typeof fetch;
+  },
 ): Services {
   const clock = opts.clock ?? systemClock;
+  const outbound = opts.fetch ?? fetch;
   // every audit record is queued for the tenant's audit webhook in the record's own transaction
   const audit = new AuditLog(clock, [queueAuditWebhook(clock)]);
   const deps = { db, clock, audit, secrets: new SecretBox(opts.encryptionKey) };
@@ -176,10 +187,10 @@ export function createServices(
     featureFlags: new FeatureFlagService(deps),
     aiProviders: new AiProviderService(deps),
     branding: new BrandingService(deps),
-    integrations: new IntegrationService(deps),
-    webhookDeliveries: new WebhookDeliveryService(deps),
+    integrations: new IntegrationService(deps, outbound),
+    webhookDeliveries: new WebhookDeliveryService(deps, DEFAULT_WEBHOOK_POLICY, outbound),
     groupMappings: new GroupMappingService(deps),
-    ssoAdmin: new SsoAdminService(deps),
+    ssoAdmin: new SsoAdminService(deps, outbound),
     auditQuery: new AuditQueryService(deps),
   };
 }
@@ -253,6 +264,7 @@ export {
 } from './group-mapping.service.js';
 export {
   DEFAULT_WEBHOOK_POLICY,
+  PRIVATE_ADDRESS_REFUSED,
   SIGNATURE_HEADER,
   signWebhook,
   type WebhookPolicy,

@@ -13,6 +13,7 @@ import { uniquely } from '../repositories/write.js';
 import { authorize, type ActorContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { parseInput } from './parse.js';
+import { PRIVATE_ADDRESS_REFUSED } from './webhook.service.js';
 
 /** Discovery must answer within this long; an IdP that does not is reported, not waited for. */
 const DISCOVERY_TIMEOUT_MS = 5_000;
@@ -191,6 +192,7 @@ function describeFetchError(err: unknown, url: string): string {
   }
   const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
   const code = cause?.code ?? '';
+  if (code === PRIVATE_ADDRESS_REFUSED && cause?.message) return cause.message;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host name ${host} could not be resolved.`;
   if (code === 'ECONNREFUSED') return `Nothing accepted the connection at ${host}.`;
   if (code === 'ECONNRESET') return `The connection to ${host} was closed before it answered.`;

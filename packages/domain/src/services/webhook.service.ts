@@ -157,11 +157,19 @@ export async function postSigned(
   }
 }
 
+/**
+ * The `code` of the error a fetch that refuses private addresses puts in `cause` (the gateway's
+ * outbound fetch), whose message then says why to whoever typed the URL.
+ */
+export const PRIVATE_ADDRESS_REFUSED = 'EPRIVATEADDRESS';
+
 function describePostError(err: unknown, timeoutMs: number): string {
   const name = (err as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError')
     return `No answer within ${timeoutMs / 1000} seconds.`;
-  const code = (err as { cause?: { code?: string } } | null)?.cause?.code;
+  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
+  if (cause?.code === PRIVATE_ADDRESS_REFUSED && cause.message) return cause.message;
+  const code = cause?.code;
   return code ? `The receiver could not be reached (${code}).` : 'The receiver could not be reached.';
 }
 
