@@ -8,7 +8,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { PRIVATE_ADDRESS_REFUSED } from '@gatehouse/domain';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 
 const PRIVATE = new BlockList();
 for (const [network, prefix] of [
@@ -80,19 +80,21 @@ function publicLookup(hostname: string, options: LookupOptions, callback: Lookup
  */
 export function outboundFetch({ allowPrivate }: { allowPrivate: boolean }): typeof fetch {
   if (allowPrivate) return fetch;
-  const dispatcher = new Agent({ connect: { lookup: publicLookup } });
+  const connect = buildConnector({ lookup: publicLookup });
+  // Every connection goes through here, a redirect's included; an address written in a URL is
+  // connected to without a lookup, so it is checked here rather than in publicLookup.
+  const publicConnect: buildConnector.connector = (options, callback) => {
+    const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) && isPrivateAddress(host)) return callback(new PrivateAddressRefused(host, host), null);
+    connect(options, callback);
+  };
+  const dispatcher = new Agent({ connect: publicConnect });
   const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     // Callers pass a URL and options; a Request's method and body would not survive the hand-over.
     if (input instanceof Request)
       throw new TypeError('outboundFetch takes a URL and options, not a Request.');
-    const url = new URL(input);
-    // An address written in the URL is connected to without a lookup.
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (isIP(host) && isPrivateAddress(host)) {
-      throw new TypeError('fetch failed', { cause: new PrivateAddressRefused(host, host) });
-    }
     // undici's own fetch, so that its dispatcher is the one this version of undici knows.
-    const response = await undiciFetch(url, { ...(init as object), dispatcher });
+    const response = await undiciFetch(input, { ...(init as object), dispatcher });
     return response as unknown as Response;
   };
   return guarded as typeof fetch;
