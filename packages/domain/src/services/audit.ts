@@ -3,7 +3,7 @@ import type { ActorType } from '../contracts/enums.js';
 import { AuditChainHead, AuditEvent, type AuditChange } from '../entities/index.js';
 import { newId, sha256Hex } from '../crypto.js';
 import { forUpdate } from '../repositories/lock.js';
-import { insertRows, insertStatement } from '../repositories/write.js';
+import { insertRows, insertStatement, updateColumns } from '../repositories/write.js';
 import type { Clock } from '../clock.js';
 import { actorId, actorLabel, type ActorContext } from './context.js';
 
@@ -200,7 +200,7 @@ async function appendAndMoveHead(
 ): Promise<void> {
   if (tx.connection.options.type !== 'postgres') {
     await insertRows(tx, AuditEvent, events);
-    await tx.update(AuditChainHead, { tenantId }, { seq: head.seq, hash: head.hash });
+    await updateColumns(tx, AuditChainHead, { tenantId }, { seq: head.seq, hash: head.hash });
     return;
   }
   const insert = insertStatement(tx, AuditEvent, events);

@@ -11,7 +11,7 @@ import { forUpdate } from '../repositories/lock.js';
 import { createDraftsSpaces } from '../repositories/teams.repository.js';
 import { lockTenantRow } from '../repositories/tenants.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
-import { insertRowsUnlessTaken } from '../repositories/write.js';
+import { insertRowsUnlessTaken, updateColumns } from '../repositories/write.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
 import {
   groupColumns,
@@ -605,17 +605,12 @@ export class ProvisioningService {
     };
     await uniqueOrConflict(
       () =>
-        tx
-          .createQueryBuilder()
-          .update(Group)
-          .set({
-            ...columns,
-            lastScimPayload: updated.lastScimPayload,
-            updatedAt: now,
-            version: updated.version,
-          })
-          .where('id = :id', { id: group.id })
-          .execute(),
+        updateColumns(
+          tx,
+          Group,
+          { tenantId: group.tenantId, id: group.id },
+          { ...columns, lastScimPayload: updated.lastScimPayload, updatedAt: now, version: updated.version },
+        ),
       columns,
     );
     // Only the users whose membership changed can have gained or lost a mapped role.
