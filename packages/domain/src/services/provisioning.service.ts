@@ -2,7 +2,6 @@
 // provisioning actor, through the same authorization, invariants and audit as people do.
 // Each method is one transaction: lock → precondition → write → side effects → audit.
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { isUniqueViolation } from '../database.js';
 import { Group, GroupMapping, GroupMember, Team, TeamMembership, User } from '../entities/index.js';
 import { newId } from '../crypto.js';
@@ -269,10 +268,11 @@ export class ProvisioningService {
       const now = this.deps.clock.now();
       const lastOwner = await this.isLastOwner(tx, user);
       const lastMemberOf = await soleMemberTeams(tx, user);
-      await tx
-        .createQueryBuilder()
-        .update(User)
-        .set({
+      await updateColumns(
+        tx,
+        User,
+        { tenantId: user.tenantId, id: user.id },
+        {
           removedAt: now,
           active: false,
           emailKey: null,
@@ -280,9 +280,8 @@ export class ProvisioningService {
           externalId: null,
           updatedAt: now,
           version: user.version + 1,
-        })
-        .where('id = :id', { id: user.id })
-        .execute();
+        },
+      );
       const sessionsRevoked = await revokeUserSessions(
         tx,
         user.tenantId,
@@ -364,19 +363,19 @@ export class ProvisioningService {
     };
     await uniqueOrConflict(
       () =>
-        tx
-          .createQueryBuilder()
-          .update(User)
-          .set({
+        updateColumns(
+          tx,
+          User,
+          { tenantId: user.tenantId, id: user.id },
+          {
             ...columns,
             scimAttributes: after,
             lastScimPayload: updated.lastScimPayload,
             lastSyncedAt: now,
             updatedAt: now,
             version: updated.version,
-          } as QueryDeepPartialEntity<User>)
-          .where('id = :id', { id: user.id })
-          .execute(),
+          },
+        ),
       columns,
     );
     const deactivated = user.active && !columns.active;
