@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /** How often the worker checkpoints. */
-const EVERY_MS = 100;
+const EVERY_MS = 50;
 /** The WAL size (pages) at which the writing connection still checkpoints itself. */
-export const SAFETY_NET_PAGES = 10_000;
+export const SAFETY_NET_PAGES = 2_000;
 
 // The worker's code, run as CommonJS from a string: the same in the compiled package and in tests
 // that run the TypeScript sources. A checkpoint that meets a busy lock simply does less this time.
