@@ -4,6 +4,7 @@
 // alike on both databases. It is also how truncation attacks on C strings start.
 import type { IncomingMessage } from 'node:http';
 import { InvalidInput } from '@gatehouse/domain';
+import express, { type RequestHandler } from 'express';
 
 // JSON can carry a NUL only as this escape (a raw control character is not valid JSON), and a URL
 // only percent-encoded (node's parser refuses a raw one).
@@ -42,4 +43,12 @@ function holdsNul(value: unknown): boolean {
     return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v));
   }
   return false;
+}
+
+/**
+ * The JSON body parser of both listeners (the console's API and SCIM): JSON and SCIM's media type,
+ * up to `limit`, each body noted for a NUL escape.
+ */
+export function jsonBodyParser(limit: string): RequestHandler {
+  return express.json({ limit, type: ['application/json', 'application/scim+json'], verify: noteNulEscape });
 }

@@ -19,12 +19,12 @@ import {
   type ScimPrincipal,
   type ScimResult,
 } from '@gatehouse/domain';
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from '../config.js';
 import type { RouterDeps } from '../http/deps.js';
 import { retryAfterOf, toProblem, toScimError, type Problem } from '../http/errors.js';
-import { bodyHoldsNul, noteNulEscape, nulRefused, urlHoldsNul } from '../http/nul.js';
+import { bodyHoldsNul, jsonBodyParser, nulRefused, urlHoldsNul } from '../http/nul.js';
 import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { ScimMetrics } from './metrics.js';
 
@@ -94,11 +94,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
   });
   services.provisioningLog.onError = (err) =>
     logger.warn({ err }, 'Provisioning log entries could not be written');
-  const parseJson = express.json({
-    limit: config.bodyLimit,
-    type: ['application/json', 'application/scim+json'],
-    verify: noteNulEscape,
-  });
+  const parseJson = jsonBodyParser(config.bodyLimit);
   // With no proxy trusted the client is the socket's peer: what proxy-addr answers then, without it
   // reading X-Forwarded-For on every request.
   const clientIp = trustsNoProxy(config.trustProxy)

@@ -87,17 +87,17 @@ export interface AuditRecordHook {
   run(tx: EntityManager, events: readonly AuditEvent[]): Promise<void>;
 }
 
-/**
- * Appends to a tenant's hash chain inside the caller's transaction, so a change and its record
- * commit or fail together. The chain head row is locked (PostgreSQL; SQLite has one writer),
- * so concurrent writers of one tenant line up instead of forking the chain.
- */
 interface LockedHead {
   head: AuditChainHead;
   /** Each hook's `when`, in the order of the hooks. */
   when: boolean[];
 }
 
+/**
+ * Appends to a tenant's hash chain inside the caller's transaction, so a change and its record
+ * commit or fail together. The chain head row is locked (PostgreSQL; SQLite has one writer),
+ * so concurrent writers of one tenant line up instead of forking the chain.
+ */
 export class AuditLog {
   constructor(
     private readonly clock: Clock,
