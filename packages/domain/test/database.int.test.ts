@@ -31,17 +31,24 @@ describe.each(DATABASES)('Database.transaction on $name', (target) => {
   /** One more on the counter, its row locked until the transaction ends. */
   const bump = (tx: EntityManager, key: string) => tx.increment(RateLimitCounter, { key }, 'count', 1);
 
-  it('a transaction that fails on its own error runs once and leaves nothing written', async () => {
-    const [a] = await counters();
+  /** A transaction that bumps a counter of its own and then throws `error()`, on every run. */
+  async function alwaysFailing(error: () => Error) {
+    const [key] = await counters();
     let runs = 0;
-    const failing = t.db.transaction(async (tx) => {
+    const done = t.db.transaction(async (tx) => {
       runs += 1;
-      await bump(tx, a);
-      throw new InvalidInput('test.refused', 'Refused.');
+      await bump(tx, key);
+      throw error();
     });
-    await expect(failing).rejects.toBeInstanceOf(InvalidInput);
+    await done.catch(() => undefined);
+    return { done, runs, written: await countOf(key) };
+  }
+
+  it('a transaction that fails on its own error runs once and leaves nothing written', async () => {
+    const { done, runs, written } = await alwaysFailing(() => new InvalidInput('test.refused', 'Refused.'));
+    await expect(done).rejects.toBeInstanceOf(InvalidInput);
     expect(runs).toBe(1);
-    expect(await countOf(a)).toBe(0);
+    expect(written).toBe(0);
   });
 
   if (target.name === 'postgres') {
@@ -73,23 +80,17 @@ describe.each(DATABASES)('Database.transaction on $name', (target) => {
     });
 
     it('a transaction that keeps failing serialization runs three times, then fails as Contention', async () => {
-      const [a] = await counters();
-      let runs = 0;
-      const failing = t.db.transaction(async (tx) => {
-        runs += 1;
-        await bump(tx, a);
-        // What the driver raises when PostgreSQL cannot serialize the transaction.
-        throw Object.assign(new Error('could not serialize access due to concurrent update'), {
-          code: '40001',
-        });
-      });
-      await expect(failing).rejects.toBeInstanceOf(Contention);
-      await expect(failing).rejects.toMatchObject({
+      // What the driver raises when PostgreSQL cannot serialize the transaction.
+      const { done, runs, written } = await alwaysFailing(() =>
+        Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' }),
+      );
+      await expect(done).rejects.toBeInstanceOf(Contention);
+      await expect(done).rejects.toMatchObject({
         code: 'database.contention',
         details: { retryAfterSeconds: 1 },
       });
       expect(runs).toBe(3);
-      expect(await countOf(a)).toBe(0);
+      expect(written).toBe(0);
     });
   }
 });
