@@ -8,7 +8,7 @@ import { foldKey } from '../src/repositories/users.repository.js';
 import { PATCH_SCHEMAS } from '../src/scim/__fixtures__/quirks.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type MadeTenant, type TestWorld } from './factories.js';
-import { auditHead, race as pgRace, type Hold } from './pg-race.js';
+import { auditHead, race as pgRace, waitingFor, type Hold } from './pg-race.js';
 import { scimClient } from './scim-support.js';
 import { statementsOf } from './statements.js';
 
@@ -369,6 +369,35 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
         );
       return { groupMembers: await count('group_members'), teamMemberships: await count('team_memberships') };
     }
+
+    it('a group write takes the tenant lock before the group lock (one statement takes both)', async () => {
+      const { tn, call, ids, group } = await world(1);
+      const g = await group('Ordered');
+      const holder = t.db.dataSource.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+        await holder.query('SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE', [tn.tenant.id]);
+        const patched = call('PATCH', `/Groups/${g}`, add(ids));
+        await expect.poll(() => waitingFor(t.db, pid), { timeout: 5000, interval: 20 }).toBe(1);
+        // Waiting for the tenant, the PATCH holds no lock on its group: NOWAIT would fail if it did.
+        const probe = t.db.dataSource.createQueryRunner();
+        await probe.connect();
+        await probe.startTransaction();
+        await expect(
+          probe.query('SELECT 1 FROM groups WHERE id = $1 FOR UPDATE NOWAIT', [g]),
+        ).resolves.toHaveLength(1);
+        await probe.rollbackTransaction();
+        await probe.release();
+        await holder.rollbackTransaction();
+        expect((await patched).status).toBe(204);
+        expect(await members(g)).toEqual([...ids].sort());
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
+    });
 
     it('a user removed while a PATCH adds them is not a member: the add answers invalidValue, as for any unknown id', async () => {
       const { tn, call, ids, group } = await world(2);

@@ -20,10 +20,10 @@ export async function lockTenant(tx: EntityManager, tenantId: string): Promise<T
 }
 
 /**
- * The tenant lock alone, for work ordered under it that reads none of the tenant's columns (group
- * member changes, mapped-role recomputes): one row lock on PostgreSQL; nothing on SQLite, whose
- * transactions begin IMMEDIATE and so already exclude every other writer (there the read was one
- * statement per SCIM group write for nothing). Tenants are never deleted, so the row is there.
+ * The tenant lock alone, for work ordered under it that reads none of the tenant's columns
+ * (mapped-role recomputes; a SCIM group write takes it with the group's, `lockedGroup`): one row
+ * lock on PostgreSQL; nothing on SQLite, whose transactions begin IMMEDIATE and so already exclude
+ * every other writer. Tenants are never deleted, so the row is there.
  */
 export async function lockTenantRow(tx: EntityManager, tenantId: string): Promise<void> {
   if (tx.connection.options.type !== 'postgres') return;

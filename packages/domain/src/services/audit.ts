@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ActorType } from '../contracts/enums.js';
 import { AuditChainHead, AuditEvent, type AuditChange } from '../entities/index.js';
 import { newId, sha256Hex } from '../crypto.js';
-import { forUpdate } from '../repositories/lock.js';
+import { preparedOf } from '../repositories/prepared.js';
 import { insertRows, insertStatement, updateColumns } from '../repositories/write.js';
 import type { Clock } from '../clock.js';
 import { actorId, actorLabel, type ActorContext } from './context.js';
@@ -173,17 +173,25 @@ export class AuditLog {
     return created;
   }
 
-  /** The head, locked, with each hook's `when` (PostgreSQL answers a boolean, SQLite 0 or 1). */
+  /**
+   * The head, locked, with each hook's `when`: a prepared statement, as every audited write reads
+   * it (TypeORM's query builder cost more than the statement).
+   */
   private async readHead(tx: EntityManager, tenantId: string): Promise<LockedHead | undefined> {
-    const query = forUpdate(
-      tx,
-      tx.createQueryBuilder(AuditChainHead, 'h').where('h.tenantId = :tenantId', { tenantId }),
+    const prepared = preparedOf(tx.connection);
+    const whens = this.afterRecord.map((hook) => `, (${hook.when})`).join('');
+    const lock = prepared.postgres ? ' FOR UPDATE' : '';
+    const statement = prepared.statement(
+      `SELECT h.seq, h.hash${whens} FROM audit_chain_heads h WHERE h.tenant_id = ${prepared.p(1)}${lock}`,
     );
-    this.afterRecord.forEach((hook, i) => query.addSelect(`(${hook.when})`, `when_${i}`));
-    const { entities, raw } = await query.getRawAndEntities<Record<string, unknown>>();
-    const head = entities[0];
-    if (!head) return undefined;
-    return { head, when: this.afterRecord.map((_, i) => Boolean(Number(raw[0]?.[`when_${i}`]))) };
+    const [row] = await prepared.rows(statement, [tenantId], tx);
+    if (!row) return undefined;
+    const [seq, hash, ...when] = row;
+    return {
+      head: { tenantId, seq: Number(seq), hash: String(hash) },
+      // PostgreSQL answers a boolean, SQLite 0 or 1.
+      when: when.map((w) => Boolean(Number(w))),
+    };
   }
 }
 

@@ -8,7 +8,6 @@ import { newId } from '../crypto.js';
 import { Conflict, PreconditionFailed } from '../errors.js';
 import { forUpdate } from '../repositories/lock.js';
 import { createDraftsSpaces } from '../repositories/teams.repository.js';
-import { lockTenantRow } from '../repositories/tenants.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
 import { insertRowsUnlessTaken, updateColumns } from '../repositories/write.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
@@ -44,7 +43,7 @@ import {
   type MemberRef,
   type Page,
 } from '../scim/repository/queries.js';
-import { groupById, userById, type ScimUserRow } from '../scim/repository/reads.js';
+import { groupById, lockedGroup, userById, type ScimUserRow } from '../scim/repository/reads.js';
 import { RESOURCE_TYPES } from '../scim/schemas.js';
 import {
   redactedPayload,
@@ -547,35 +546,17 @@ export class ProvisioningService {
     });
   }
 
-  /**
-   * Tenant, then group. The tenant lock orders membership changes with group-mapping changes (which
-   * take it too), so a mapping created meanwhile is applied to members added meanwhile; concurrent
-   * member changes to one group line up on the group lock (PostgreSQL; SQLite has one writer).
-   * `mapped` (does a group mapping name the group?) is read under the tenant lock, so it holds
-   * until this transaction ends.
-   */
+  /** The group and its tenant locked (`lockedGroup`), its version checked against `If-Match`. */
   private async lockGroup(
     tx: EntityManager,
     actor: ActorContext,
     id: string,
     ifMatch?: IfMatch,
   ): Promise<LockedGroup> {
-    await lockTenantRow(tx, actor.tenantId);
-    const { entities, raw } = await forUpdate(
-      tx,
-      tx
-        .createQueryBuilder(Group, 'g')
-        .addSelect(
-          'EXISTS (SELECT 1 FROM group_mappings m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id)',
-          'mapped',
-        )
-        .where('g.tenant_id = :tenantId AND g.id = :id', { tenantId: actor.tenantId, id }),
-    ).getRawAndEntities<{ mapped: boolean | number }>();
-    const group = entities[0];
-    if (!group) throw groupNotFound(id);
-    checkVersion(group.version, ifMatch);
-    // PostgreSQL answers a boolean, SQLite 0 or 1.
-    return { group, mapped: Boolean(Number(raw[0]?.mapped)) };
+    const locked = await lockedGroup(tx, actor.tenantId, id);
+    if (!locked) throw groupNotFound(id);
+    checkVersion(locked.group.version, ifMatch);
+    return locked;
   }
 
   private async saveGroup(

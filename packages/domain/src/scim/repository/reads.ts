@@ -1,24 +1,14 @@
-// SCIM's hot reads as statements written once per database (issue 4, performance): an IdP's lookup by
-// a unique key (`userName eq`, `externalId eq`, `id eq`), GET by id and the default-order user
-// listing. On these TypeORM's query builder cost more than the query (alias rewriting, select
-// building and escaping on every call, about 40% of a lookup). Here the SQL text is built once per
-// data source with positional parameters and run by the driver itself, outside any transaction:
-// as a named prepared statement on PostgreSQL (parsed and planned once per connection: twice the
-// pages per second, a fifth more lookups), as a cached prepared statement on SQLite, both returning
-// rows as arrays (building a 17-key object per row cost as much as reading it). Each value is then
-// hydrated by the driver's own `prepareHydratedValue`, the conversion the query builder applies,
-// so a row reads back exactly as the generic path returns it. A transaction-mode pooler in front
-// of PostgreSQL must keep prepared statements per client (PgBouncer ≥ 1.21,
-// `max_prepared_statements`). Every other filter and sort goes through the generic RFC 7644 path
-// in queries.ts.
-import type BetterSqlite3 from 'better-sqlite3';
-import type pg from 'pg';
-import type { DataSource, EntityTarget } from 'typeorm';
-import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver.js';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+// SCIM's hot reads as prepared statements (repositories/prepared.ts): an IdP's lookup by a unique key
+// (`userName eq`, `externalId eq`, `id eq`), GET by id, the default-order user listing, and the group
+// row a group write locks. Rows come back as arrays (building a 17-key object per row cost as much
+// as reading it). Each value is then hydrated by the driver's own `prepareHydratedValue`, the
+// conversion the query builder applies, so a row reads back exactly as the generic path returns it.
+// Every other filter and sort goes through the generic RFC 7644 path in queries.ts.
+import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { Database } from '../../database.js';
 import { Group, User } from '../../entities/index.js';
+import { preparedOf, type Placeholder, type Prepared, type Statement } from '../../repositories/prepared.js';
 
 /**
  * What a SCIM user answer is rendered from (mappers.ts), and nothing more: each column read costs a
@@ -63,65 +53,6 @@ export interface KeyEquality {
   /** The column as `alias.column`, with the alias the allowlist was asked for. */
   expr: string;
   value: string;
-}
-
-/** `$n` on PostgreSQL, `?` on SQLite. */
-type Placeholder = (n: number) => string;
-
-interface Statement {
-  /** The prepared statement's name on PostgreSQL connections (unique per data source). */
-  name: string;
-  text: string;
-}
-
-/**
- * Runs statements on the data source's own connections, outside any transaction, and returns the
- * rows as arrays in select-list order. Each statement is shown to the data source's logger, as
- * TypeORM shows its own (tests count statements there).
- */
-class Runner {
-  private sqlite: BetterSqlite3.Database | undefined;
-  private readonly prepared = new Map<Statement, BetterSqlite3.Statement<unknown[], unknown[]>>();
-
-  private readonly postgres: boolean;
-
-  constructor(private readonly ds: DataSource) {
-    this.postgres = ds.options.type === 'postgres';
-  }
-
-  /** `column` is one of the values in the parameter `mark`, which `listParam` makes of a list. */
-  oneOf(column: string, mark: string): string {
-    return this.postgres ? `${column} = ANY(${mark})` : `${column} IN (SELECT value FROM json_each(${mark}))`;
-  }
-
-  /** A list of strings as the one parameter `oneOf` reads: an array (PostgreSQL), JSON text (SQLite). */
-  listParam(values: string[]): unknown {
-    return this.postgres ? values : JSON.stringify(values);
-  }
-
-  async rows(statement: Statement, params: unknown[]): Promise<unknown[][]> {
-    this.ds.logger.logQuery(statement.text, params);
-    if (this.ds.options.type === 'postgres') {
-      const pool = (this.ds.driver as PostgresDriver).master as pg.Pool;
-      const result = await pool.query<unknown[]>({ ...statement, values: params, rowMode: 'array' });
-      return result.rows;
-    }
-    return this.sqliteStatement(statement).all(...params);
-  }
-
-  private sqliteStatement(statement: Statement): BetterSqlite3.Statement<unknown[], unknown[]> {
-    const connection = (this.ds.driver as BetterSqlite3Driver).databaseConnection as BetterSqlite3.Database;
-    if (connection !== this.sqlite) {
-      this.sqlite = connection;
-      this.prepared.clear();
-    }
-    let prepared = this.prepared.get(statement);
-    if (!prepared) {
-      prepared = connection.prepare<unknown[], unknown[]>(statement.text).raw(true);
-      this.prepared.set(statement, prepared);
-    }
-    return prepared;
-  }
 }
 
 /** A stored SQLite timestamp as TypeORM writes it (UTC, no zone): `2026-12-06 04:33:51.123`. */
@@ -190,13 +121,14 @@ class Rows<T extends object> {
   private readonly Row: new (values: unknown[]) => object;
   private readonly statements = new Map<string, Statement>();
   private readonly batches = new Map<string, KeyBatch<T>>();
-  /** `SELECT … FROM table alias WHERE alias.tenant_id = <first parameter>` and the live condition. */
+  /** The columns, `alias.column, …`, in the order rows carry them. */
+  readonly list: string;
+  /** `SELECT <list> FROM table alias WHERE alias.tenant_id = <first parameter>` and the live condition. */
   private readonly base: string;
-  private readonly p: Placeholder;
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly runner: Runner,
+    ds: DataSource,
+    private readonly prepared: Prepared,
     entity: new () => T,
     private readonly alias: string,
     fields: ReadonlyArray<keyof T & string>,
@@ -209,24 +141,35 @@ class Rows<T extends object> {
       return [f, column, hydrator(ds, column)];
     });
     this.Row = rowType(this.columns);
-    this.p = ds.options.type === 'postgres' ? (n) => `$${n}` : () => '?';
-    const list = this.columns.map(([, c]) => `${alias}.${c.databaseName}`).join(', ');
-    const where = `${alias}.tenant_id = ${this.p(1)}${live ? ` AND ${live}` : ''}`;
-    this.base = `SELECT ${list} FROM ${meta.tableName} ${alias} WHERE ${where}`;
+    this.list = this.columns.map(([, c]) => `${alias}.${c.databaseName}`).join(', ');
+    const where = `${alias}.tenant_id = ${prepared.p(1)}${live ? ` AND ${live}` : ''}`;
+    this.base = `SELECT ${this.list} FROM ${meta.tableName} ${alias} WHERE ${where}`;
   }
 
-  /** The statement `key` names, built from the base the first time it is asked for. */
-  statement(key: string, build: (base: string, p: Placeholder) => string): Statement {
+  /** The statement `key` names, built (from the base, or the list) the first time it is asked for. */
+  statement(key: string, build: (base: string, p: Placeholder, list: string) => string): Statement {
     let statement = this.statements.get(key);
     if (statement === undefined) {
-      statement = { name: `scim_${this.alias}_${this.statements.size}`, text: build(this.base, this.p) };
+      statement = this.prepared.statement(build(this.base, this.prepared.p, this.list));
       this.statements.set(key, statement);
     }
     return statement;
   }
 
+  /** A row as a plain object, every field converted now: for a caller that spreads or copies it. */
+  plain(values: unknown[]): T {
+    const out: Record<string, unknown> = {};
+    this.columns.forEach(([field, , hydrate], i) => (out[field] = hydrate(values[i])));
+    return out as T;
+  }
+
+  /** The statement's rows as arrays, run inside `tx`'s transaction. */
+  rowsIn(tx: EntityManager, statement: Statement, params: unknown[]): Promise<unknown[][]> {
+    return this.prepared.rows(statement, params, tx);
+  }
+
   async read(statement: Statement, params: unknown[]): Promise<T[]> {
-    const rows = await this.runner.rows(statement, params);
+    const rows = await this.prepared.rows(statement, params);
     // Each row has the fields T names here (USER_FIELDS, GROUP_FIELDS), read as getters.
     return rows.map((values) => new this.Row(values) as T);
   }
@@ -234,7 +177,7 @@ class Rows<T extends object> {
   /**
    * The tenant's rows whose `expr` column equals the value. The lookups of one tenant and column
    * that arrive in the same turn of the event loop (an IdP's 32 connections do) are read by one
-   * statement (`Runner.oneOf`), and each is answered with its own rows. On PostgreSQL a statement
+   * statement (`Prepared.oneOf`), and each is answered with its own rows. On PostgreSQL a statement
    * and round trip for each lookup cost the gateway and PostgreSQL together about as much CPU as
    * everything else a lookup does (270 µs of CPU a lookup before, 140 after, at concurrency 32).
    * On SQLite each lookup's statement ran with caches the rest of its request had cooled, 24 µs in
@@ -266,12 +209,12 @@ class Rows<T extends object> {
     if (waiters.length === 1) return alone();
     const statement = this.statement(
       `keys ${expr}`,
-      (base, p) => `${base} AND ${this.runner.oneOf(expr, p(2))}`,
+      (base, p) => `${base} AND ${this.prepared.oneOf(expr, p(2))}`,
     );
     const values = [...new Set(waiters.map((w) => w.value))];
     let rows: unknown[][];
     try {
-      rows = await this.runner.rows(statement, [tenantId, this.runner.listParam(values)]);
+      rows = await this.prepared.rows(statement, [tenantId, this.prepared.listParam(values)]);
     } catch {
       // One value the column refuses fails the statement for all: each lookup then meets its own answer.
       return alone();
@@ -308,15 +251,14 @@ interface Readers {
 
 const readers = new WeakMap<DataSource, Readers>();
 
-function readersOf(db: Database): Readers {
-  const ds = db.dataSource;
+function readersOf(ds: DataSource): Readers {
   let r = readers.get(ds);
   if (!r) {
-    const runner = new Runner(ds);
+    const prepared = preparedOf(ds);
     // A live user has a userName key: removal clears it (users.repository.ts).
     r = {
-      users: new Rows(ds, runner, User, USER_ALIAS, USER_FIELDS, `${USER_ALIAS}.user_name_key IS NOT NULL`),
-      groups: new Rows(ds, runner, Group, GROUP_ALIAS, GROUP_FIELDS, undefined),
+      users: new Rows(ds, prepared, User, USER_ALIAS, USER_FIELDS, `${USER_ALIAS}.user_name_key IS NOT NULL`),
+      groups: new Rows(ds, prepared, Group, GROUP_ALIAS, GROUP_FIELDS, undefined),
     };
     readers.set(ds, r);
   }
@@ -328,12 +270,12 @@ function readersOf(db: Database): Readers {
  * says the column is unique (targets.ts `uniqueUserKey`).
  */
 export async function usersByKey(db: Database, tenantId: string, key: KeyEquality): Promise<ScimUserRow[]> {
-  return readersOf(db).users.byKey(key.expr, tenantId, key.value);
+  return readersOf(db.dataSource).users.byKey(key.expr, tenantId, key.value);
 }
 
 /** The tenant's groups whose `key` column equals the value. */
 export async function groupsByKey(db: Database, tenantId: string, key: KeyEquality): Promise<Group[]> {
-  return readersOf(db).groups.byKey(key.expr, tenantId, key.value);
+  return readersOf(db.dataSource).groups.byKey(key.expr, tenantId, key.value);
 }
 
 /** GET /Users/:id: a live user of the tenant. */
@@ -365,7 +307,7 @@ export interface UserPageQuery {
  * where it chose a bitmap scan and a sort of every row (less than half the pages per second).
  */
 export async function usersPage(db: Database, tenantId: string, q: UserPageQuery): Promise<ScimUserRow[]> {
-  const rows = readersOf(db).users;
+  const rows = readersOf(db.dataSource).users;
   const dir = q.descending ? 'DESC' : 'ASC';
   const from = q.descending ? '<' : '>';
   const key = `${USER_ALIAS}.user_name_key`;
@@ -385,4 +327,38 @@ export async function usersPage(db: Database, tenantId: string, q: UserPageQuery
       ` ORDER BY ${key} ${dir} LIMIT ${p(4)}`,
   );
   return rows.read(statement, [tenantId, tenantId, q.offset, q.count]);
+}
+
+/**
+ * The tenant's group, locked for a write in `tx`, and whether a group mapping names it; undefined
+ * when the tenant has no such group. Tenant, then group: the tenant lock orders membership changes
+ * with group-mapping changes (which take it too), so a mapping created meanwhile is applied to
+ * members added meanwhile; concurrent member changes to one group line up on the group lock.
+ * `mapped` is read under the tenant lock, so it holds until the transaction ends.
+ *
+ * On PostgreSQL both locks are one statement, a round trip less in every group write: the tenant
+ * row is locked by a MATERIALIZED WITH, which every plan must read before it can produce the
+ * joined group row that `FOR UPDATE OF g` then locks, so the order holds whatever the plan. SQLite
+ * takes no row locks: its transactions begin IMMEDIATE, one writer at a time.
+ */
+export async function lockedGroup(
+  tx: EntityManager,
+  tenantId: string,
+  id: string,
+): Promise<{ group: Group; mapped: boolean } | undefined> {
+  const groups = readersOf(tx.connection).groups;
+  const postgres = preparedOf(tx.connection).postgres;
+  const mapped = `EXISTS (SELECT 1 FROM group_mappings m WHERE m.tenant_id = ${GROUP_ALIAS}.tenant_id AND m.group_id = ${GROUP_ALIAS}.id)`;
+  const statement = groups.statement('locked', (_base, p, list) =>
+    postgres
+      ? `WITH tenant AS MATERIALIZED (SELECT t.id FROM tenants t WHERE t.id = ${p(1)} FOR UPDATE)` +
+        ` SELECT ${list}, ${mapped} FROM tenant JOIN groups ${GROUP_ALIAS} ON ${GROUP_ALIAS}.tenant_id = tenant.id` +
+        ` WHERE ${GROUP_ALIAS}.id = ${p(2)} FOR UPDATE OF ${GROUP_ALIAS}`
+      : `SELECT ${list}, ${mapped} FROM groups ${GROUP_ALIAS}` +
+        ` WHERE ${GROUP_ALIAS}.tenant_id = ${p(1)} AND ${GROUP_ALIAS}.id = ${p(2)}`,
+  );
+  const [row] = await groups.rowsIn(tx, statement, [tenantId, id]);
+  if (!row) return undefined;
+  // The last column: PostgreSQL answers a boolean, SQLite 0 or 1.
+  return { group: groups.plain(row), mapped: Boolean(Number(row[row.length - 1])) };
 }
