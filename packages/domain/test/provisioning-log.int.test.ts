@@ -1,6 +1,7 @@
-// The provisioning log's batched write (one JSON parameter per batch, unpacked by the database)
-// keeps every field as recorded: text with quotes, backslashes and non-ASCII, nulls, the change
-// diff, the time to the millisecond; and a flush larger than one batch writes every entry.
+// The provisioning log's batched write (one JSON parameter per batch on PostgreSQL, bound rows in
+// statements of 64, 32, …, 1 rows on SQLite) keeps every field as recorded: text with quotes,
+// backslashes and non-ASCII, nulls, the change diff, the time to the millisecond; and a flush of any
+// size, one statement's worth or more than one batch, writes every entry once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, type MadeTenant, type TestWorld } from './factories.js';
@@ -75,6 +76,26 @@ describe.each(DATABASES)('provisioning log on $name', (target) => {
       error: null,
       requestId: null,
     });
+  });
+
+  it.each([1, 63, 64, 65, 137])('a flush of %i entries writes each once', async (n) => {
+    const other = await makeTenant(w);
+    for (let i = 0; i < n; i += 1) {
+      w.services.provisioningLog.record({
+        tenantId: other.tenant.id,
+        tokenId: 't',
+        tokenName: 'Okta',
+        method: 'GET',
+        path: `/Users/${i}`,
+        status: 200,
+        durationMs: i,
+      });
+    }
+    await w.services.provisioningLog.flush();
+    const page = await w.services.provisioningLog.list(other.ownerActor, { limit: 200 });
+    expect(page.items.map((e) => [e.path, e.durationMs]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual(
+      Array.from({ length: n }, (_, i) => [`/Users/${i}`, i]),
+    );
   });
 
   it('a flush of more entries than one batch writes them all', async () => {

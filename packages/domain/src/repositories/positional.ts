@@ -35,3 +35,26 @@ export class Positional {
  */
 export const listedIds = (p: Positional, ids: readonly string[]): string =>
   `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;
+
+/**
+ * Runs SQL with `:named` parameters and returns its rows whichever driver answers. On SQLite
+ * TypeORM writes a number parameter into the statement's text: a statement whose numbers vary
+ * would be prepared again for each value, so those take `Positional` and `positionalRows`.
+ */
+export async function rawRows<R>(
+  tx: EntityManager,
+  sql: string,
+  params: Record<string, unknown>,
+): Promise<R[]> {
+  const [query, values] = tx.connection.driver.escapeQueryWithParameters(sql, params);
+  return positionalRows(tx, query, values);
+}
+
+/** Runs SQL with positional parameters (see `Positional`) and returns its rows whichever driver answers. */
+export async function positionalRows<R>(tx: EntityManager, sql: string, values: unknown[]): Promise<R[]> {
+  const result: unknown = await tx.query(sql, values);
+  // TypeORM's PostgreSQL runner answers UPDATE/DELETE as [rows, rowCount].
+  if (Array.isArray(result) && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as R[];
+  return Array.isArray(result) ? (result as R[]) : [];
+}

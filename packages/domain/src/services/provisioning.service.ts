@@ -9,6 +9,7 @@ import { Conflict, PreconditionFailed } from '../errors.js';
 import { forUpdate } from '../repositories/lock.js';
 import { createDraftsSpaces } from '../repositories/teams.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
+import { rawRows } from '../repositories/positional.js';
 import { insertRowsUnlessTaken, updateColumns } from '../repositories/write.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
 import {
@@ -23,7 +24,6 @@ import { applyPatch } from '../scim/patch/apply.js';
 import type { CanonicalOp } from '../scim/patch/normalize.js';
 import {
   addMembers,
-  rawRows,
   removeAllMembers,
   removeMembers,
   replaceMembers,
@@ -507,7 +507,10 @@ export class ProvisioningService {
     return this.write(actor, async (tx) => {
       const locked = await this.lockGroup(tx, actor, id, ifMatch);
       const { group } = locked;
-      const doc = applyPatch(groupDoc(group), attrOps, { type: RESOURCE_TYPES.Group, id: group.id });
+      // Most group PATCHes change members alone: no attribute to apply.
+      const doc = attrOps.length
+        ? applyPatch(groupDoc(group), attrOps, { type: RESOURCE_TYPES.Group, id: group.id })
+        : groupDoc(group);
       return this.saveGroup(tx, actor, locked, groupColumns(doc), plan, body);
     });
   }

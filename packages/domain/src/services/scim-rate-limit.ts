@@ -5,7 +5,7 @@
 // The overshoot is bounded by one sync interval's traffic per replica.
 import type { Clock } from '../clock.js';
 import type { Database } from '../database.js';
-import { rawRows } from '../scim/repository/members.js';
+import { Positional, positionalRows, rawRows } from '../repositories/positional.js';
 
 export interface ScimRateLimitOptions {
   /** Requests per token per window. */
@@ -83,12 +83,14 @@ export class ScimRateLimiter {
     const expiresAt = new Date((state.window + 1) * windowMs);
     state.syncing = this.db
       .transaction(async (tx) => {
-        const rows = await rawRows<{ count: number | string }>(
+        // Positional: the count varies with every sync, and must not vary the statement's text.
+        const p = new Positional(tx);
+        const rows = await positionalRows<{ count: number | string }>(
           tx,
-          `INSERT INTO rate_limit_counters (key, count, expires_at) VALUES (:key, :n, :expiresAt)
+          `INSERT INTO rate_limit_counters (key, count, expires_at) VALUES (${p.add(key)}, ${p.add(n)}, ${p.time(expiresAt)})
            ON CONFLICT (key) DO UPDATE SET count = rate_limit_counters.count + excluded.count
            RETURNING count`,
-          { key, n, expiresAt },
+          p.values,
         );
         state.shared = Number(rows[0]?.count ?? state.shared + n);
         if (now - this.lastSweep > windowMs) {

@@ -3,7 +3,7 @@
 // to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed.
 import type { EntityManager } from 'typeorm';
 import { keyShare } from '../../repositories/lock.js';
-import { listedIds, Positional } from '../../repositories/positional.js';
+import { listedIds, Positional, positionalRows } from '../../repositories/positional.js';
 
 /** Statements stay well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
@@ -12,25 +12,6 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-/** Runs SQL with `:named` parameters and returns its rows whichever driver answers. */
-export async function rawRows<R>(
-  tx: EntityManager,
-  sql: string,
-  params: Record<string, unknown>,
-): Promise<R[]> {
-  const [query, values] = tx.connection.driver.escapeQueryWithParameters(sql, params);
-  return positionalRows(tx, query, values);
-}
-
-/** Runs SQL with positional parameters (see `Positional`) and returns its rows whichever driver answers. */
-async function positionalRows<R>(tx: EntityManager, sql: string, values: unknown[]): Promise<R[]> {
-  const result: unknown = await tx.query(sql, values);
-  // TypeORM's PostgreSQL runner answers UPDATE/DELETE as [rows, rowCount].
-  if (Array.isArray(result) && Array.isArray(result[0]) && typeof result[1] === 'number')
-    return result[0] as R[];
-  return Array.isArray(result) ? (result as R[]) : [];
 }
 
 /**
