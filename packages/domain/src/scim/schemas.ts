@@ -292,9 +292,31 @@ export interface ResolvedAttr {
 
 const lower = (s: string) => s.toLowerCase();
 
+/** Each attribute list by lower-cased name, built on first use: every attribute of every request is looked up. */
+const byLowerName = new WeakMap<readonly AttrDef[], Map<string, AttrDef>>();
+
+/** The attribute of `defs` called `name`, compared case-insensitively (RFC 7643 §2.1). */
 export function findAttr(defs: readonly AttrDef[], name: string): AttrDef | undefined {
-  const key = lower(name);
-  return defs.find((d) => lower(d.name) === key);
+  let index = byLowerName.get(defs);
+  if (!index) {
+    index = new Map();
+    // The first of two same-named attributes wins, as a linear search would find it.
+    for (const d of defs) if (!index.has(d.name.toLowerCase())) index.set(d.name.toLowerCase(), d);
+    byLowerName.set(defs, index);
+  }
+  return index.get(name.toLowerCase());
+}
+
+const withCommon = new WeakMap<SchemaDef, readonly AttrDef[]>();
+
+/** The common attributes (id, externalId, meta) and a core schema's own, as one list kept per schema. */
+export function coreAttributes(schema: SchemaDef): readonly AttrDef[] {
+  let defs = withCommon.get(schema);
+  if (!defs) {
+    defs = [...COMMON_ATTRIBUTES, ...schema.attributes];
+    withCommon.set(schema, defs);
+  }
+  return defs;
 }
 
 /**
@@ -315,10 +337,7 @@ export function resolveAttr(
   if (path.uri !== undefined) {
     const schema = [type.schema, ...type.extensions].find((s) => lower(s.id) === lower(path.uri ?? ''));
     if (!schema) return undefined;
-    return lookup(
-      schema.id,
-      schema.id === type.schema.id ? [...COMMON_ATTRIBUTES, ...schema.attributes] : schema.attributes,
-    );
+    return lookup(schema.id, schema.id === type.schema.id ? coreAttributes(schema) : schema.attributes);
   }
   return lookup(null, COMMON_ATTRIBUTES) ?? lookup(type.schema.id, type.schema.attributes);
 }

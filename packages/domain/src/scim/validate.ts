@@ -1,5 +1,5 @@
 import { scimInvalid } from './errors.js';
-import { COMMON_ATTRIBUTES, findAttr, type AttrDef, type ResourceTypeDef } from './schemas.js';
+import { coreAttributes, findAttr, type AttrDef, type ResourceTypeDef } from './schemas.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -11,7 +11,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  */
 export function validateDoc(doc: Json, type: ResourceTypeDef): Json {
   const out: Json = {};
-  const core = [...COMMON_ATTRIBUTES, ...type.schema.attributes];
+  const core = coreAttributes(type.schema);
   for (const [key, value] of Object.entries(doc)) {
     const extension = type.extensions.find((s) => s.id === key);
     if (extension) {
@@ -30,7 +30,7 @@ export function validateDoc(doc: Json, type: ResourceTypeDef): Json {
   return out;
 }
 
-function checkObject(o: Json, defs: AttrDef[], where: string): Json {
+function checkObject(o: Json, defs: readonly AttrDef[], where: string): Json {
   const out: Json = {};
   for (const [k, v] of Object.entries(o)) {
     const def = findAttr(defs, k);

@@ -8,7 +8,7 @@ import type { Filter, PatchPath } from '../filter/ast.js';
 import { parsePatchPath } from '../filter/parser.js';
 import { printAttrPath, printFilter, printPatchPath } from '../filter/printer.js';
 import {
-  COMMON_ATTRIBUTES,
+  coreAttributes,
   ENTERPRISE_USER,
   extensionOf,
   findAttr,
@@ -349,7 +349,7 @@ export function toPatchBody(ops: CanonicalOp[]): { schemas: string[]; Operations
 export function normalizeResource(body: unknown, type: ResourceTypeDef): Json {
   if (!isObject(body)) throw scimInvalid('invalidSyntax', `A ${type.name} is a JSON object.`);
   const out: Json = {};
-  const core = [...COMMON_ATTRIBUTES, ...type.schema.attributes];
+  const core = coreAttributes(type.schema);
   for (const [key, value] of Object.entries(body)) {
     if (value === null || value === undefined) continue;
     const extension = extensionOf(type, key);
@@ -373,7 +373,7 @@ export function normalizeResource(body: unknown, type: ResourceTypeDef): Json {
   return out;
 }
 
-function putAttr(into: Json, defs: AttrDef[], key: string, value: unknown): void {
+function putAttr(into: Json, defs: readonly AttrDef[], key: string, value: unknown): void {
   const def = findAttr(defs, key);
   if (!def || value === null || value === undefined) return;
   if (def.mutability === 'readOnly' || def.mutability === 'writeOnly') return;
