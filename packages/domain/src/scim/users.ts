@@ -112,6 +112,10 @@ export function storedAttributes(doc: Json): Json {
 
 /** The raw request body as kept for debugging sync (`last_scim_payload`): never with a password. */
 export function redactedPayload(body: unknown): string {
+  const json = JSON.stringify(body);
+  // A replacer is called for every key and value (a 100-member PATCH has 200): only a body that
+  // names a password anywhere is written again through one.
+  if (!/password/i.test(json)) return json;
   return JSON.stringify(body, (key, value: unknown) =>
     key.toLowerCase() === 'password' ? '[redacted]' : value,
   );
@@ -120,17 +124,24 @@ export function redactedPayload(body: unknown): string {
 /** A short diff for the provisioning log and audit: attribute → [before, after], no raw payloads. */
 export function shortDiff(before: Json, after: Json): Record<string, [unknown, unknown]> {
   const diff: Record<string, [unknown, unknown]> = {};
-  const flat = (o: Json, prefix = ''): Record<string, unknown> =>
-    Object.fromEntries(
-      Object.entries(o).flatMap(([k, v]) =>
-        isObject(v) && !Array.isArray(v) ? Object.entries(flat(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]],
-      ),
-    );
-  const a = flat(before);
-  const b = flat(after);
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (key === 'password' || key.endsWith('.password')) continue;
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) diff[key] = [a[key] ?? null, b[key] ?? null];
-  }
+  const a = flatten(before);
+  const b = flatten(after);
+  const compare = (key: string) => {
+    if (key === 'password' || key.endsWith('.password')) return;
+    const x = a.get(key);
+    const y = b.get(key);
+    if (JSON.stringify(x) !== JSON.stringify(y)) diff[key] = [x ?? null, y ?? null];
+  };
+  for (const key of a.keys()) compare(key);
+  for (const key of b.keys()) if (!a.has(key)) compare(key);
   return diff;
+}
+
+/** Nested objects as dotted keys (`name.givenName`); arrays are values. */
+function flatten(o: Json, prefix = '', into = new Map<string, unknown>()): Map<string, unknown> {
+  for (const [k, v] of Object.entries(o)) {
+    if (isObject(v)) flatten(v, `${prefix}${k}.`, into);
+    else into.set(`${prefix}${k}`, v);
+  }
+  return into;
 }

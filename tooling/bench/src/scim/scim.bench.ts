@@ -123,7 +123,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/**
+ * A pause before each measured phase, the same for every target: what a gateway defers (the
+ * provisioning log's batches every 200 ms, SQLite's WAL checkpoints, PostgreSQL's VACUUM after
+ * growth) ends before the next phase starts, so each phase's figures are its own workload's. Without
+ * it the 20,000 lookups' log entries were still being written during the 50 PATCHes that follow
+ * them (about 100 ms of requests).
+ */
+const SETTLE_MS = 1_000;
+
 async function run(target: Running, load: Load): Promise<Phase> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const latencies: number[] = [];
   let failures = 0;
   // Throughput from the first request sent to the last answer, without autocannon's start-up.
