@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ActorType } from '../contracts/enums.js';
 import { AuditChainHead, AuditEvent, type AuditChange } from '../entities/index.js';
 import { newId, sha256Hex } from '../crypto.js';
-import { preparedOf } from '../repositories/prepared.js';
+import { preparedOf, type Prepared, type Statement } from '../repositories/prepared.js';
 import { insertRows, insertStatement, updateColumns } from '../repositories/write.js';
 import type { Clock } from '../clock.js';
 import { actorId, actorLabel, type ActorContext } from './context.js';
@@ -99,6 +99,9 @@ interface LockedHead {
  * so concurrent writers of one tenant line up instead of forking the chain.
  */
 export class AuditLog {
+  /** `readHead`'s statement on each data source (its text names the hooks' `when`). */
+  private readonly headStatements = new WeakMap<Prepared, Statement>();
+
   constructor(
     private readonly clock: Clock,
     /** Run inside the record's transaction once it is written (the audit webhook's queue). */
@@ -179,11 +182,15 @@ export class AuditLog {
    */
   private async readHead(tx: EntityManager, tenantId: string): Promise<LockedHead | undefined> {
     const prepared = preparedOf(tx.connection);
-    const whens = this.afterRecord.map((hook) => `, (${hook.when})`).join('');
-    const lock = prepared.postgres ? ' FOR UPDATE' : '';
-    const statement = prepared.statement(
-      `SELECT h.seq, h.hash${whens} FROM audit_chain_heads h WHERE h.tenant_id = ${prepared.p(1)}${lock}`,
-    );
+    let statement = this.headStatements.get(prepared);
+    if (!statement) {
+      const whens = this.afterRecord.map((hook) => `, (${hook.when})`).join('');
+      const lock = prepared.postgres ? ' FOR UPDATE' : '';
+      statement = prepared.statement(
+        `SELECT h.seq, h.hash${whens} FROM audit_chain_heads h WHERE h.tenant_id = ${prepared.p(1)}${lock}`,
+      );
+      this.headStatements.set(prepared, statement);
+    }
     const [row] = await prepared.rows(statement, [tenantId], tx);
     if (!row) return undefined;
     const [seq, hash, ...when] = row;
