@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import { adminConsole } from './http/admin-console.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
 import { enforceIpAllowlist } from './http/ip-allowlist.js';
-import { bodyHoldsNul, jsonBodyParser, nulRefused, urlHoldsNul } from './http/nul.js';
+import { bodyRefusal, jsonBodyParser, nulRefused, urlHoldsNul } from './http/nul.js';
 import { requestId } from './http/request-id.js';
 import { loadSession } from './http/session.js';
 import { isScimRequest, scimListener } from './scim/router.js';
@@ -53,7 +53,7 @@ export function buildApp(deps: AppDeps): RequestListener {
   app.use(securityHeaders(config.publicUrl));
   app.use(jsonBodyParser(config.bodyLimit));
   app.use((req, _res, next) => {
-    next(urlHoldsNul(req.url) || bodyHoldsNul(req, req.body) ? nulRefused() : undefined);
+    next(urlHoldsNul(req.url) ? nulRefused() : bodyRefusal(req, req.body));
   });
 
   app.get('/healthz', (_req, res) => {

@@ -132,6 +132,19 @@ describe.each(DATABASES)('gateway app on $name', ({ prepare }) => {
     expect(await inUrl.json()).toMatchObject({ error: { code: 'request.nul_character' } });
   });
 
+  it('a lone surrogate escaped anywhere in a JSON body is a 400; an escaped pair is its character, an escaped backslash before ud83d is text', async () => {
+    const url = await serve();
+    for (const body of ['{"name":"a\\ud83db"}', '{"a":{"b\\uDC00":1}}', '[["\\ude00\\ud83d"]]']) {
+      const res = await postJson(`${url}/api/echo`, body);
+      expect(res.status, body).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'request.lone_surrogate' } });
+    }
+    const pair = await postJson(`${url}/api/echo`, '{"name":"a\\ud83d\\ude00b"}');
+    expect(await pair.json()).toEqual({ received: { name: 'a😀b' } });
+    const text = await postJson(`${url}/api/echo`, '{"name":"a\\\\ud83db"}');
+    expect(await text.json()).toEqual({ received: { name: 'a\\ud83db' } });
+  });
+
   it('a body over the 1 MB limit is a 413 request.too_large', async () => {
     const big = JSON.stringify({ blob: 'x'.repeat(2 * 1024 * 1024) });
     const res = await postJson(`${await serve()}/api/echo`, big);

@@ -377,6 +377,21 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       ],
       ['a NUL character in an id', (tn) => tn.request('DELETE', '/Users/{{taken}}%00'), 400, 'invalidValue'],
       [
+        'a lone surrogate in a created user (no Unicode character; UTF-8 cannot encode it)',
+        (tn) => tn.request('POST', '/Users', { body: { userName: 'half\ud83d@x.test' } }),
+        400,
+        'invalidValue',
+      ],
+      [
+        'a lone surrogate in a group member',
+        (tn) =>
+          tn.request('PATCH', '/Groups/{{group}}', {
+            body: patch({ op: 'add', path: 'members', value: [{ value: '{{taken}}\udc00' }] }),
+          }),
+        400,
+        'invalidValue',
+      ],
+      [
         'a negative startIndex and a huge count are only clamped',
         (tn) => tn.request('GET', '/Users?startIndex=-5&count=100000'),
         200,

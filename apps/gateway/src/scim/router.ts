@@ -24,7 +24,7 @@ import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from '../config.js';
 import type { RouterDeps } from '../http/deps.js';
 import { retryAfterOf, toProblem, toScimError, type Problem } from '../http/errors.js';
-import { bodyHoldsNul, jsonBodyParser, nulRefused, urlHoldsNul } from '../http/nul.js';
+import { bodyRefusal, jsonBodyParser, nulRefused, urlHoldsNul } from '../http/nul.js';
 import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { ScimMetrics } from './metrics.js';
 
@@ -167,7 +167,8 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     // A request without a body (most of an IdP's: GET, DELETE) skips the parser's own checks.
     if (urlHoldsNul(x.req.url)) throw nulRefused();
     const body = hasBody(x.req) ? await readBody(x) : undefined;
-    if (bodyHoldsNul(x.req, body)) throw nulRefused();
+    const refused = bodyRefusal(x.req, body);
+    if (refused) throw refused;
     // body-parser parsed application/json and application/scim+json; any other body is not SCIM.
     if (WITH_BODY.has(method) && body === undefined && hasBody(x.req)) {
       throw new InvalidInput(
