@@ -267,6 +267,38 @@ describe.each(DATABASES)('batched SCIM creates on $name', (target) => {
     }
   });
 
+  it('a batch stores each value as the driver binds it alone: any script, escapes as text, the time to the millisecond', async () => {
+    const tn = await makeTenant(w);
+    // PostgreSQL receives a batch's rows as one JSON text (`recordsetParam`), which must not alter them.
+    const body = user('script@x.test', {
+      displayName: 'Zoë 👩🏽‍💻 Ωμέγα "quoted"',
+      externalId: 'C:\\ud83d\\u0041\\',
+    });
+    const made = await w.services.provisioning.createUser(provisioner(tn), body, body);
+    const stored = await t.db.manager.findOneByOrFail(User, { id: made.resource.id });
+    expect(stored).toMatchObject({
+      displayName: 'Zoë 👩🏽‍💻 Ωμέγα "quoted"',
+      externalId: 'C:\\ud83d\\u0041\\',
+      createdAt: made.resource.createdAt,
+    });
+    const records = await t.db.manager.count(AuditEvent, { where: { tenantId: tn.tenant.id } });
+    expect(await w.services.audit.verify(tn.ownerActor)).toEqual({ ok: true, records });
+  });
+
+  // The gateway refuses a lone surrogate in any request; a caller of the domain that sends one anyway
+  // gets what node-postgres does with a value bound alone (U+FFFD), not a refused batch. (SQLite stores
+  // better-sqlite3's CESU-8 bytes, read back as three U+FFFD.)
+  if (target.name === 'postgres')
+    it('a lone surrogate in a batch is stored as U+FFFD, as when bound alone, and fails nothing', async () => {
+      const tn = await makeTenant(w);
+      const body = user('lone@x.test', { displayName: 'Half \ud83d pair', name: { givenName: 'end\udc00' } });
+      const made = await w.services.provisioning.createUser(provisioner(tn), body, body);
+      expect(await t.db.manager.findOneByOrFail(User, { id: made.resource.id })).toMatchObject({
+        displayName: 'Half \ufffd pair',
+        givenName: 'end\ufffd',
+      });
+    });
+
   // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so no other replica
   // can commit while a batch waits.
   if (target.name === 'postgres')

@@ -3,7 +3,7 @@ import type { ActorType } from '../contracts/enums.js';
 import { AuditChainHead, AuditEvent, type AuditChange } from '../entities/index.js';
 import { newId, sha256Hex } from '../crypto.js';
 import { preparedOf, type Prepared, type Statement } from '../repositories/prepared.js';
-import { insertRows, insertStatement, updateColumns } from '../repositories/write.js';
+import { batchWrite, insertRows, insertStatement, updateColumns } from '../repositories/write.js';
 import type { Clock } from '../clock.js';
 import { actorId, actorLabel, type ActorContext } from './context.js';
 
@@ -220,7 +220,8 @@ async function appendAndMoveHead(
   }
   const insert = insertStatement(tx, AuditEvent, events);
   const n = insert.params.length;
-  await tx.query(
+  await batchWrite(
+    tx,
     `WITH appended AS (${insert.sql})
      UPDATE audit_chain_heads SET seq = $${n + 1}, hash = $${n + 2} WHERE tenant_id = $${n + 3}`,
     [...insert.params, head.seq, head.hash, tenantId],
