@@ -130,9 +130,15 @@ export function insertStatement<T extends ObjectLiteral>(
   const table = driver.escape(metadata.tableName);
   const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
   if (tx.connection.options.type === 'postgres') {
+    // A JSON column's value goes in as itself, not as the text TypeORM would make of it: PostgreSQL
+    // stores a nested value's JSON text as it is in the parameter, which is that same text, and the
+    // parameter does not carry it a second time as an escaped string.
     const records = rows.map((row) => {
       const record: Record<string, unknown> = {};
-      for (const column of metadata.columns) record[column.databaseName] = pgValue(value(row, column));
+      for (const column of metadata.columns) {
+        record[column.databaseName] =
+          column.type === 'simple-json' ? (column.getEntityValue(row) ?? null) : pgValue(value(row, column));
+      }
       return record;
     });
     const param = p.add(recordsetParam(records));
