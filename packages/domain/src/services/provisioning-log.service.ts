@@ -183,10 +183,11 @@ const COLUMNS = [
  * The log is written for every SCIM request, so its batches are written the way each database takes
  * rows cheapest. PostgreSQL: one INSERT whose rows arrive as a single JSON parameter, unpacked by
  * `json_populate_recordset` (`recordsetParam`): bound one by one, 14 parameters per entry cost
- * node-postgres more CPU than the lookup being logged. SQLite binds parameters in C for next to nothing but unpacks JSON
- * slowly (`json_each` with a `json_extract` per column took 4.5 times as long as bound values: 5.9
- * ms against 1.3 for 200 entries of a member PATCH, on the event loop), so there the rows are bound,
- * in statements of 64, 32, …, 1 rows: seven statement texts, each prepared once, write any batch.
+ * node-postgres more CPU than the lookup being logged. SQLite binds parameters in C for next to
+ * nothing but unpacks JSON slowly (`json_each` with a `json_extract` per column took 4.5 times as long
+ * as bound values: 5.9 ms against 1.3 for 200 entries of a member PATCH, on the event loop), so there
+ * the rows are bound, in statements of 64, 32, …, 1 rows: seven statement texts, each prepared once,
+ * write any batch.
  */
 async function insertBatch(tx: EntityManager, entries: ProvisioningLogEntry[]): Promise<void> {
   const postgres = tx.connection.options.type === 'postgres';
