@@ -446,6 +446,24 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
       expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
     });
 
+    it('an invitation revoked while a PATCH adds the invited user leaves no membership, in either order', async () => {
+      const { tn, call, group } = await world(0);
+      for (const revokedFirst of [true, false]) {
+        const { user } = await w.services.users.invite(tn.ownerActor, {
+          email: `invited-${revokedFirst}@x.test`,
+        });
+        const g = await group(`Invited ${revokedFirst}`);
+        await mappedGroup(tn, g);
+        const revoke = () => w.services.users.revokeInvitation(tn.ownerActor, user.id);
+        const patched = () => call('PATCH', `/Groups/${g}`, add([user.id]));
+        const answers = revokedFirst ? await race(tn, revoke, patched) : await race(tn, patched, revoke);
+        const answer = revokedFirst ? answers[1] : answers[0];
+        expect(answer).toMatchObject(revokedFirst ? { status: 400 } : { status: 204 });
+        expect(await members(g)).toEqual([]);
+      }
+      expect(await strays(tn)).toEqual({ groupMembers: 0, teamMemberships: 0 });
+    });
+
     it('a user removed while a new group mapping grants its members a team role gets no team place back', async () => {
       const { tn, call, ids, group } = await world(2);
       const [gone = '', stays = ''] = ids;

@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
  */
 export class Positional {
   readonly values: unknown[] = [];
-  private readonly postgres: boolean;
+  readonly postgres: boolean;
 
   constructor(em: EntityManager) {
     this.postgres = em.connection.options.type === 'postgres';
@@ -19,14 +19,39 @@ export class Positional {
     return this.postgres ? `$${this.values.length}` : '?';
   }
 
+  /**
+   * A list of strings as one parameter (see `listParam`): the statement's text, and so its prepared
+   * form, stays the same whatever the list's length, and no length reaches a bound-parameter limit.
+   */
+  list(values: readonly string[]): string {
+    return this.add(listParam(this.postgres, values));
+  }
+
+  /** `column` is one of `values` (one parameter, `list`). */
+  among(column: string, values: readonly string[]): string {
+    return oneOf(this.postgres, column, this.list(values));
+  }
+
   /** A time as TypeORM stores it: a Date for PostgreSQL, UTC `YYYY-MM-DD HH:MM:SS.SSS` text in SQLite. */
   time(value: Date): string {
     return this.add(this.postgres ? value : value.toISOString().replace('T', ' ').replace('Z', ''));
   }
 }
 
+/** A list of strings as one parameter: an array (PostgreSQL), JSON text (SQLite, read by `json_each`). */
+export const listParam = (postgres: boolean, values: readonly string[]): unknown =>
+  postgres ? values : JSON.stringify(values);
+
+/** `column` is one of the values of the parameter `mark`, which `listParam` made of a list. */
+export const oneOf = (postgres: boolean, column: string, mark: string): string =>
+  postgres ? `${column} = ANY(${mark})` : `${column} IN (SELECT value FROM json_each(${mark}))`;
+
+/** The rows of the list parameter `mark` (`listParam`), one column. */
+const rowsOf = (postgres: boolean, mark: string): string =>
+  postgres ? `SELECT unnest(${mark}::varchar[])` : `SELECT value FROM json_each(${mark})`;
+
 /**
- * The ids as a table, `WITH listed (id) AS (VALUES …)`, for statements that look each one up by
+ * The ids as a table, `WITH listed (id) AS (…)`, one list parameter (`Positional.list`), for statements that look each one up by
  * primary key in a correlated subquery whose row's tenant is compared outside it
  * (`(SELECT x.tenant_id FROM t x WHERE x.id = listed.id) = $tenant`): with nothing but the key
  * inside, no planner can make it a walk of the tenant's rows. `id IN (…)` beside `tenant_id = …`, or
@@ -34,7 +59,7 @@ export class Positional {
  * is first analysed) pick an index led by tenant_id and read every row of the tenant.
  */
 export const listedIds = (p: Positional, ids: readonly string[]): string =>
-  `WITH listed (id) AS (VALUES ${ids.map((id) => `(${p.add(id)})`).join(', ')})`;
+  `WITH listed (id) AS (${rowsOf(p.postgres, p.list(ids))})`;
 
 /**
  * Runs SQL with `:named` parameters and returns its rows whichever driver answers. On SQLite

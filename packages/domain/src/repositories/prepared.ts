@@ -12,6 +12,7 @@ import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver.js';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { listParam, oneOf } from './positional.js';
 
 /** `$n` on PostgreSQL, `?` on SQLite. */
 export type Placeholder = (n: number) => string;
@@ -51,12 +52,12 @@ export class Prepared {
 
   /** `column` is one of the values in the parameter `mark`, which `listParam` makes of a list. */
   oneOf(column: string, mark: string): string {
-    return this.postgres ? `${column} = ANY(${mark})` : `${column} IN (SELECT value FROM json_each(${mark}))`;
+    return oneOf(this.postgres, column, mark);
   }
 
-  /** A list of strings as the one parameter `oneOf` reads: an array (PostgreSQL), JSON text (SQLite). */
+  /** A list of strings as the one parameter `oneOf` reads. */
   listParam(values: string[]): unknown {
-    return this.postgres ? values : JSON.stringify(values);
+    return listParam(this.postgres, values);
   }
 
   /**

@@ -66,10 +66,10 @@ export async function insertRowsUnlessTaken<T extends ObjectLiteral>(
 }
 
 /**
- * Runs an `insertStatement` (or a statement made around one) and returns its rows as arrays, in
- * select-list order. On PostgreSQL its text is the same for any number of rows, so it runs as a
- * named prepared statement, parsed and planned once per connection; SQLite's text changes with the
- * row count, and TypeORM's statement cache keeps it.
+ * Runs a write whose text on PostgreSQL depends on no value, only on the code that made it (an
+ * `insertStatement` of any number of rows, a list parameter of `Positional.list`, the columns of
+ * `updateColumns`), and returns its rows as arrays, in select-list order. On PostgreSQL it runs as a named prepared statement, parsed and planned once per
+ * connection; on SQLite TypeORM's statement cache keeps it.
  */
 export async function batchWrite(tx: EntityManager, sql: string, params: unknown[]): Promise<unknown[][]> {
   if (tx.connection.options.type === 'postgres') {
@@ -89,7 +89,8 @@ export async function batchWrite(tx: EntityManager, sql: string, params: unknown
  * converted by the driver from the column's metadata as `tx.update` would (undefined values are
  * left alone, as it leaves them). For updates on hot paths: TypeORM's UpdateQueryBuilder rebuilt
  * and escaped the statement on every call and wrote numbers into its text (`"version" = 42`), so
- * SQLite prepared a new statement each time; here the text depends only on the columns named.
+ * SQLite prepared a new statement each time; here the text depends only on the columns named, and
+ * PostgreSQL prepares it once (`batchWrite`).
  */
 export async function updateColumns<T extends ObjectLiteral>(
   tx: EntityManager,
@@ -110,7 +111,7 @@ export async function updateColumns<T extends ObjectLiteral>(
       });
   const set = equals(Object.entries(values)).join(', ');
   const condition = equals(Object.entries(where)).join(' AND ');
-  await tx.query(`UPDATE ${driver.escape(metadata.tableName)} SET ${set} WHERE ${condition}`, p.values);
+  await batchWrite(tx, `UPDATE ${driver.escape(metadata.tableName)} SET ${set} WHERE ${condition}`, p.values);
 }
 
 /**

@@ -1,18 +1,12 @@
 // Group membership as set operations on rows (STYLE §6): adding 100 members is one insert that skips
 // existing rows, removing is one `DELETE … WHERE user_id IN (…)`; a group's members are never loaded
-// to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed.
+// to diff them. RETURNING (PostgreSQL; SQLite ≥ 3.35) reports which rows really changed. The ids go
+// in as one list parameter (`Positional.list`), so each statement's text is the same for any number
+// of members: PostgreSQL parsed and planned a new text of 100 placeholders for every PATCH.
 import type { EntityManager } from 'typeorm';
 import { keyShare } from '../../repositories/lock.js';
 import { listedIds, Positional, positionalRows } from '../../repositories/positional.js';
-
-/** Statements stay well under SQLite's and PostgreSQL's bound-parameter limits. */
-const CHUNK = 500;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+import { batchWrite } from '../../repositories/write.js';
 
 /**
  * Keeps the listed ids that are live users of the tenant: one primary-key probe per id, in a
@@ -28,14 +22,10 @@ const isLiveUser = (p: Positional, tenantId: string, lock = '') =>
 
 /** The ids among `ids` that are live users of the tenant. */
 async function liveUserIds(tx: EntityManager, tenantId: string, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (const part of chunks([...new Set(ids)])) {
-    const p = new Positional(tx);
-    const sql = `${listedIds(p, part)} SELECT listed.id AS id FROM listed WHERE ${isLiveUser(p, tenantId)}`;
-    const rows = await positionalRows<{ id: string }>(tx, sql, p.values);
-    for (const r of rows) found.add(r.id);
-  }
-  return found;
+  const p = new Positional(tx);
+  const sql = `${listedIds(p, [...new Set(ids)])} SELECT listed.id AS id FROM listed WHERE ${isLiveUser(p, tenantId)}`;
+  const rows = await positionalRows<{ id: string }>(tx, sql, p.values);
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface MembersAdded {
@@ -69,19 +59,16 @@ export async function addMembers(
   now: Date,
 ): Promise<MembersAdded> {
   const ids = [...new Set(userIds)];
-  const added: string[] = [];
-  for (const part of chunks(ids)) {
-    const p = new Positional(tx);
-    const rows = await positionalRows<{ user_id: string }>(
-      tx,
-      `${listedIds(p, part)} INSERT INTO group_members (group_id, user_id, tenant_id, created_at)
-       SELECT ${p.add(groupId)}, listed.id, ${p.add(tenantId)}, ${p.time(now)} FROM listed
-        WHERE ${isLiveUser(p, tenantId, keyShare(tx))}
-       ON CONFLICT DO NOTHING RETURNING user_id`,
-      p.values,
-    );
-    added.push(...rows.map((r) => r.user_id));
-  }
+  const p = new Positional(tx);
+  const rows = await batchWrite(
+    tx,
+    `${listedIds(p, ids)} INSERT INTO group_members (group_id, user_id, tenant_id, created_at)
+     SELECT ${p.add(groupId)}, listed.id, ${p.add(tenantId)}, ${p.time(now)} FROM listed
+      WHERE ${isLiveUser(p, tenantId, keyShare(tx))}
+     ON CONFLICT DO NOTHING RETURNING user_id`,
+    p.values,
+  );
+  const added = rows.map(([userId]) => userId as string);
   const inserted = new Set(added);
   const rest = ids.filter((id) => !inserted.has(id));
   const live = rest.length ? await liveUserIds(tx, tenantId, rest) : new Set<string>();
@@ -125,8 +112,6 @@ async function lockLeavingUsers(
   );
 }
 
-const listedIn = (p: Positional, ids: readonly string[]) => ids.map((id) => p.add(id)).join(', ');
-
 /** Deletes the listed memberships; returns the user ids that were members. */
 export async function removeMembers(
   tx: EntityManager,
@@ -135,19 +120,16 @@ export async function removeMembers(
   userIds: string[],
   { lockLeaving }: Leaving,
 ): Promise<string[]> {
-  const removed: string[] = [];
-  for (const part of chunks([...new Set(userIds)])) {
-    if (lockLeaving) await lockLeavingUsers(tx, groupId, (p) => ` AND gm.user_id IN (${listedIn(p, part)})`);
-    const p = new Positional(tx);
-    const rows = await positionalRows<{ user_id: string }>(
-      tx,
-      `DELETE FROM group_members WHERE tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}
-        AND user_id IN (${listedIn(p, part)}) RETURNING user_id`,
-      p.values,
-    );
-    removed.push(...rows.map((r) => r.user_id));
-  }
-  return removed;
+  const ids = [...new Set(userIds)];
+  if (lockLeaving) await lockLeavingUsers(tx, groupId, (p) => ` AND ${p.among('gm.user_id', ids)}`);
+  const p = new Positional(tx);
+  const rows = await positionalRows<{ user_id: string }>(
+    tx,
+    `DELETE FROM group_members WHERE tenant_id = ${p.add(tenantId)} AND group_id = ${p.add(groupId)}
+      AND ${p.among('user_id', ids)} RETURNING user_id`,
+    p.values,
+  );
+  return rows.map((r) => r.user_id);
 }
 
 /** Deletes every membership of the group (DELETE /Groups); returns the user ids that were members. */
@@ -182,7 +164,7 @@ export async function replaceMembers(
 ): Promise<MembersAdded & { removed: string[] }> {
   const keep = [...new Set(userIds)];
   const notListed = (p: Positional, column: string) =>
-    keep.length ? ` AND ${column} NOT IN (${listedIn(p, keep)})` : '';
+    keep.length ? ` AND NOT (${p.among(column, keep)})` : '';
   if (lockLeaving) await lockLeavingUsers(tx, groupId, (p) => notListed(p, 'gm.user_id'));
   const p = new Positional(tx);
   const removed = await positionalRows<{ user_id: string }>(
