@@ -372,12 +372,24 @@ describe.each(DATABASES)('SSO sign-in through a real OIDC provider on $name', (t
     });
   });
 
-  it('signing out ends the session and returns the IdP’s end-session URL', async () => {
+  /** The sealed ID token of each of the user's sessions. */
+  const sealedIdTokens = async (userId: string) =>
+    (
+      (await gw.db.dataSource.query(
+        `SELECT id_token_sealed AS sealed FROM sessions WHERE user_id = ${gw.db.dialect === 'postgres' ? '$1' : '?'}`,
+        [userId],
+      )) as Array<{ sealed: string | null }>
+    ).map((r) => r.sealed);
+
+  it('signing out ends the session and returns the IdP’s end-session URL with the ID token as the hint', async () => {
     const { user, login } = await provisioned();
     const { browser } = await fullSignIn(login, user.email);
     const { csrfToken } = (await (await browser.request(`${gw.url}/auth/session`)).json()) as {
       csrfToken: string;
     };
+    // Kept sealed at rest: not the token, nor any part of it.
+    const [sealed] = await sealedIdTokens(user.id);
+    expect(sealed).toMatch(/^v1\./);
 
     const noCsrf = await browser.request(`${gw.url}/auth/logout`, { method: 'POST' });
     expect(noCsrf.status).toBe(403);
@@ -392,6 +404,20 @@ describe.each(DATABASES)('SSO sign-in through a real OIDC provider on $name', (t
     expect(end.origin).toBe(idp.issuer);
     expect(end.searchParams.get('client_id')).toBe('gatehouse');
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${gw.config.publicUrl}/sign-in`);
+    const hint = end.searchParams.get('id_token_hint') ?? '';
+    const [, payload = ''] = hint.split('.');
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))).toMatchObject({
+      iss: idp.issuer,
+      aud: 'gatehouse',
+      sub: login,
+    });
+    expect(sealed).not.toContain(payload);
+    // The IdP takes the hint: its end-session page asks to confirm, not an error for a bad hint.
+    const confirm = await browser.request(redirectTo);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain('logout');
     expect((await browser.request(`${gw.url}/api/me`)).status).toBe(401);
+    // An ended session keeps no ID token.
+    expect(await sealedIdTokens(user.id)).toEqual([null]);
   });
 });

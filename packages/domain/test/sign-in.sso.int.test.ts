@@ -71,7 +71,11 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     return { ...t, domain, issuer };
   }
 
-  async function roundTrip(email: string, claims: Record<string, unknown>): Promise<SignInOutcome> {
+  async function roundTrip(
+    email: string,
+    claims: Record<string, unknown>,
+    idToken: string | null = null,
+  ): Promise<SignInOutcome> {
     const connection = await world.services.signIn.ssoTarget({ email }, ctx());
     const { binding } = await world.services.signIn.savePendingSso({
       connection,
@@ -82,7 +86,11 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     });
     const pending = await world.services.signIn.takePendingSso(binding, ctx());
     expect(pending).toMatchObject({ state: 'st', nonce: 'no', codeVerifier: 'cv', returnTo: '/teams' });
-    return world.services.signIn.completeSso(pending, { iss: connection.issuer, ...claims }, ctx());
+    return world.services.signIn.completeSso(
+      pending,
+      { claims: { iss: connection.issuer, ...claims }, idToken },
+      ctx(),
+    );
   }
 
   async function withExternalId(user: User, externalId: string): Promise<void> {
@@ -451,5 +459,69 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     const { connection } = await world.services.signIn.signOut(outcome.sessionToken);
     expect(connection).toMatchObject({ issuer: t.issuer, clientId: 'gatehouse' });
     expect(await world.services.sessions.resolve(outcome.sessionToken)).toBeNull();
+    // Signed out already: nothing to end, no IdP to send the person to.
+    expect(await world.services.signIn.signOut(outcome.sessionToken)).toEqual({
+      connection: null,
+      idTokenHint: null,
+    });
+  });
+
+  /** An ID token's shape; sign-out reads only its audience (it was validated at sign-in). */
+  const jwt = (payload: unknown) =>
+    ['eyJhbGciOiJSUzI1NiJ9', Buffer.from(JSON.stringify(payload)).toString('base64url'), 'c2ln'].join('.');
+
+  it.each([
+    { token: jwt({ aud: 'gatehouse', sub: 's' }), hinted: true, why: 'issued to this client' },
+    { token: jwt({ aud: ['other', 'gatehouse'] }), hinted: true, why: 'one of its audiences' },
+    { token: jwt({ aud: 'another-app' }), hinted: false, why: 'issued to another client' },
+    { token: jwt({}), hinted: false, why: 'without an audience' },
+    { token: 'not-a-jwt', hinted: false, why: 'not a JWT' },
+    { token: null, hinted: false, why: 'none kept' },
+  ])('sign-out hints the IdP with the session’s ID token only when $why', async ({ token, hinted }) => {
+    const t = await tenantWithSso();
+    const u = await makeUser(world, t, { email: `hint@${t.domain}` });
+    await withExternalId(u.user, 'ext-hint');
+    const outcome = await roundTrip(`hint@${t.domain}`, { sub: 'shint', oid: 'ext-hint' }, token);
+    if (outcome.status !== 'signed_in') throw new Error('expected signed_in');
+    const [stored] = await opened.db.manager.findBy(Session, { userId: u.user.id });
+    expect(stored?.idTokenSealed === null).toBe(token === null);
+    if (token !== null) expect(stored?.idTokenSealed).not.toContain(token.split('.')[1]);
+
+    const { connection, idTokenHint } = await world.services.signIn.signOut(outcome.sessionToken);
+    expect(connection).toMatchObject({ clientId: 'gatehouse' });
+    expect(idTokenHint).toBe(hinted ? token : null);
+    expect((await opened.db.manager.findBy(Session, { userId: u.user.id }))[0]?.idTokenSealed).toBeNull();
+  });
+
+  it('a session ended any other way keeps no ID token either', async () => {
+    const t = await tenantWithSso();
+    const u = await makeUser(world, t, { email: `gone@${t.domain}` });
+    await withExternalId(u.user, 'ext-gone');
+    const token = jwt({ aud: 'gatehouse' });
+    const first = await roundTrip(`gone@${t.domain}`, { sub: 'sgone', oid: 'ext-gone' }, token);
+    if (first.status !== 'signed_in') throw new Error('expected signed_in');
+    // A new sign-in in the same browser rotates the session out.
+    const connection = await world.services.signIn.ssoTarget({ email: `gone@${t.domain}` }, ctx());
+    const { binding } = await world.services.signIn.savePendingSso({
+      connection,
+      state: 'st',
+      nonce: 'no',
+      codeVerifier: 'cv',
+      returnTo: '/',
+    });
+    const pending = await world.services.signIn.takePendingSso(binding, ctx());
+    const second = await world.services.signIn.completeSso(
+      pending,
+      { claims: { iss: connection.issuer, sub: 'sgone', oid: 'ext-gone' }, idToken: token },
+      { ...ctx(), previousSessionToken: first.sessionToken },
+    );
+    if (second.status !== 'signed_in') throw new Error('expected signed_in');
+    // Deactivation ends the rest.
+    await world.services.users.deactivate(t.ownerActor, u.user.id);
+    const sessions = await opened.db.manager.findBy(Session, { userId: u.user.id });
+    expect(sessions.map((s) => [s.revokedReason, s.idTokenSealed]).sort()).toEqual([
+      ['deactivated', null],
+      ['rotated', null],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // The relying party (openid-client 6): discovery per connection, the authorization request (code +
 // PKCE S256 + state + nonce) and the callback's validation. Only IdP metadata is cached in memory
 // (per replica, keyed by connection and its last change); what must be shared lives in AuthRequest.
-import type { PendingSso, SsoClientSettings } from '@gatehouse/domain';
+import type { IdpAssertion, PendingSso, SsoClientSettings } from '@gatehouse/domain';
 import type { SignInFailureReason } from '@gatehouse/domain/contracts';
 import * as client from 'openid-client';
 import type { Logger } from '../logger.js';
@@ -75,9 +75,9 @@ export class OidcClients {
   /**
    * Validates the callback against the pending request — state, the IdP's `iss`, code exchange with
    * the PKCE verifier, and the ID token's signature, issuer, audience, expiry and nonce — and returns
-   * its claims, completed from userinfo where the ID token leaves claims out.
+   * its claims, completed from userinfo where the ID token leaves claims out, with the ID token.
    */
-  async exchange(pending: PendingSso, currentUrl: URL): Promise<Record<string, unknown>> {
+  async exchange(pending: PendingSso, currentUrl: URL): Promise<IdpAssertion> {
     const config = await this.configuration(pending.connection).catch((err: unknown) => {
       throw new OidcFailure('idp_unreachable', { cause: err });
     });
@@ -90,24 +90,34 @@ export class OidcClients {
       });
       const claims = tokens.claims();
       if (!claims) throw new OidcFailure('missing_claims');
-      if (!tokens.access_token || !config.serverMetadata().userinfo_endpoint) return { ...claims };
+      const idToken = tokens.id_token ?? null;
+      if (!tokens.access_token || !config.serverMetadata().userinfo_endpoint)
+        return { claims: { ...claims }, idToken };
       // The subject must match the ID token's (OIDC Core 5.3.2); the ID token's claims win.
       const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-      return { ...info, ...claims };
+      return { claims: { ...info, ...claims }, idToken };
     } catch (err) {
       if (err instanceof OidcFailure) throw err;
       throw new OidcFailure(reasonFor(err), { cause: err });
     }
   }
 
-  /** The IdP's end-session URL for a sign-out, if its metadata has one. */
-  async endSessionUrl(settings: SsoClientSettings, postLogoutRedirectUri: string): Promise<string | null> {
+  /**
+   * The IdP's end-session URL for a sign-out, if its metadata has one (RP-Initiated Logout 1.0):
+   * `client_id`, and the session's ID token as `id_token_hint` when it kept one. Okta refuses a
+   * sign-out without the hint; Entra ID asks which account to sign out.
+   */
+  async endSessionUrl(
+    settings: SsoClientSettings,
+    postLogoutRedirectUri: string,
+    idTokenHint: string | null,
+  ): Promise<string | null> {
     try {
       const config = await this.configuration(settings);
       if (!config.serverMetadata().end_session_endpoint) return null;
-      return client
-        .buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirectUri })
-        .toString();
+      const parameters: Record<string, string> = { post_logout_redirect_uri: postLogoutRedirectUri };
+      if (idTokenHint) parameters['id_token_hint'] = idTokenHint;
+      return client.buildEndSessionUrl(config, parameters).toString();
     } catch (err) {
       this.logger.warn({ err, connectionId: settings.connectionId }, 'No end-session URL for the IdP');
       return null;

@@ -135,12 +135,12 @@ export function authRouter(deps: RouterDeps): Router {
     clearPendingCookie(res, config);
     const pending = await services.signIn.takePendingSso(readPendingCookie(req, config), ctx);
     const currentUrl = new URL(req.originalUrl, config.publicUrl);
-    const claims = await oidc.exchange(pending, currentUrl).catch((err: unknown) => {
+    const assertion = await oidc.exchange(pending, currentUrl).catch((err: unknown) => {
       const reason = err instanceof OidcFailure ? err.reason : 'token_validation_failed';
       logger.info({ err, reason, connectionId: pending.connection.connectionId }, 'SSO callback refused');
       return services.signIn.rejectSso(pending, reason, ctx);
     });
-    const outcome = await services.signIn.completeSso(pending, claims, ctx);
+    const outcome = await services.signIn.completeSso(pending, assertion, ctx);
     settle(res, outcome);
     res.redirect(302, `${config.publicUrl}${outcome.status === 'signed_in' ? outcome.returnTo : '/'}`);
   };
@@ -210,9 +210,9 @@ export function authRouter(deps: RouterDeps): Router {
       res.json(body);
       return;
     }
-    const { connection } = await services.signIn.signOut(token);
+    const { connection, idTokenHint } = await services.signIn.signOut(token);
     const redirectTo = connection
-      ? await oidc.endSessionUrl(connection, `${config.publicUrl}/sign-in`)
+      ? await oidc.endSessionUrl(connection, `${config.publicUrl}/sign-in`, idTokenHint)
       : null;
     const body: LogoutResponse = { redirectTo };
     res.json(body);

@@ -1,6 +1,6 @@
 import { Entity, Index } from 'typeorm';
 import type { SignInMethod } from '../contracts/enums.js';
-import { EnumColumn, IdColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
+import { EnumColumn, IdColumn, LongTextColumn, RefColumn, TextColumn, TimeColumn } from './columns.js';
 
 /**
  * A server-side session (any gateway replica serves any request). The cookie carries an opaque
@@ -24,4 +24,10 @@ export class Session {
   @TimeColumn() lastSeenAt!: Date;
   @TimeColumn({ nullable: true }) revokedAt!: Date | null;
   @TextColumn(64, { nullable: true }) revokedReason!: string | null;
+  /**
+   * The ID token an SSO sign-in received, sealed with the instance key (`SecretBox`): sign-out sends
+   * it to the IdP's end-session endpoint as `id_token_hint`, which Okta requires and without which
+   * Entra ID asks the person which account to sign out. Cleared when the session ends.
+   */
+  @LongTextColumn({ nullable: true }) idTokenSealed!: string | null;
 }

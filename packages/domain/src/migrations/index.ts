@@ -4,11 +4,13 @@ import { AddSignInProvisioningAndDelivery1795622438285 as sqliteAddSignInProvisi
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as sqliteAddAuditFilterAndDeliveryIndexes1795623460586 } from './sqlite/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
 import { AddUsersLastSignInIndex1795623712066 as sqliteAddUsersLastSignInIndex1795623712066 } from './sqlite/1795623712066-AddUsersLastSignInIndex.js';
 import { AddUsersEmailKeyIndex1795626107953 as sqliteAddUsersEmailKeyIndex1795626107953 } from './sqlite/1795626107953-AddUsersEmailKeyIndex.js';
+import { AddSessionIdToken1796558314685 as sqliteAddSessionIdToken1796558314685 } from './sqlite/1796558314685-AddSessionIdToken.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
 import { AddUsersLastSignInIndex1795623712066 as postgresAddUsersLastSignInIndex1795623712066 } from './postgres/1795623712066-AddUsersLastSignInIndex.js';
 import { AddUsersEmailKeyIndex1795626107953 as postgresAddUsersEmailKeyIndex1795626107953 } from './postgres/1795626107953-AddUsersEmailKeyIndex.js';
+import { AddSessionIdToken1796558314685 as postgresAddSessionIdToken1796558314685 } from './postgres/1796558314685-AddSessionIdToken.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -19,6 +21,7 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteAddAuditFilterAndDeliveryIndexes1795623460586,
     sqliteAddUsersLastSignInIndex1795623712066,
     sqliteAddUsersEmailKeyIndex1795626107953,
+    sqliteAddSessionIdToken1796558314685,
   ],
   postgres: [
     postgresInit1795622177939,
@@ -26,5 +29,6 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     postgresAddAuditFilterAndDeliveryIndexes1795623460586,
     postgresAddUsersLastSignInIndex1795623712066,
     postgresAddUsersEmailKeyIndex1795626107953,
+    postgresAddSessionIdToken1796558314685,
   ],
 };

@@ -67,6 +67,13 @@ export async function countOtherActiveOwners(
 }
 
 /** Ends every live session of a user; returns how many. */
+/**
+ * The columns that end a session: when and why, and its sealed ID token dropped (a session that
+ * has ended is never signed out at the IdP, so it has no more use for it).
+ */
+export const sessionEnd = (at: Date, reason: string) =>
+  ({ revokedAt: at, revokedReason: reason, idTokenSealed: null }) satisfies Partial<Session>;
+
 export async function revokeUserSessions(
   tx: EntityManager,
   tenantId: string,
@@ -77,7 +84,7 @@ export async function revokeUserSessions(
   const result = await tx
     .createQueryBuilder()
     .update(Session)
-    .set({ revokedAt: clock.now(), revokedReason: reason })
+    .set(sessionEnd(clock.now(), reason))
     .where('tenantId = :tenantId AND userId = :userId AND revokedAt IS NULL', { tenantId, userId })
     .execute();
   return result.affected ?? 0;

@@ -241,6 +241,7 @@ export {
   EMAIL_LINK_TTL_MS,
   SignInRefused,
   signInLinkUrl,
+  type IdpAssertion,
   type PendingSso,
   type SignInContext,
   type SignInOutcome,

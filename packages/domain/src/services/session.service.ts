@@ -4,6 +4,8 @@ import type { SessionPolicyMode, SignInMethod } from '../contracts/enums.js';
 import { Session, Tenant, type TenantSettings } from '../entities/index.js';
 import { constantTimeEqual, newId, randomToken, sha256Hex } from '../crypto.js';
 import { NotFound } from '../errors.js';
+import { forUpdate } from '../repositories/lock.js';
+import { sessionEnd } from '../repositories/users.repository.js';
 import { insertRow } from '../repositories/write.js';
 import type { ActorService } from './actor.service.js';
 import { authorize, type ActorContext } from './context.js';
@@ -33,6 +35,8 @@ export interface StartSessionInput {
   method: SignInMethod;
   ip: string | null;
   userAgent: string | null;
+  /** The ID token of an SSO sign-in, kept sealed for sign-out's `id_token_hint`. */
+  idToken?: string | null;
 }
 
 /** When a session ends under the tenant's policy, or null while it may go on. */
@@ -63,14 +67,16 @@ export class SessionService {
   async start(tx: EntityManager, input: StartSessionInput): Promise<{ token: string; session: Session }> {
     const token = randomToken(SESSION_TOKEN_PREFIX);
     const now = this.deps.clock.now();
+    const { idToken, ...columns } = input;
     const session: Session = {
       id: newId(),
-      ...input,
+      ...columns,
       tokenHash: sha256Hex(token),
       createdAt: now,
       lastSeenAt: now,
       revokedAt: null,
       revokedReason: null,
+      idTokenSealed: idToken ? this.deps.secrets.seal(idToken) : null,
     };
     await insertRow(tx, Session, session);
     return { token, session };
@@ -109,15 +115,32 @@ export class SessionService {
     return typeof presented === 'string' && constantTimeEqual(this.csrfTokenFor(session), presented);
   }
 
-  /** Sign-out: ends the presented session. */
-  async end(token: string): Promise<void> {
-    await this.deps.db.transaction((tx) =>
-      tx.update(
-        Session,
-        { tokenHash: sha256Hex(token), revokedAt: IsNull() },
-        { revokedAt: this.deps.clock.now(), revokedReason: 'signed_out' },
-      ),
-    );
+  /**
+   * Sign-out: ends the presented session and returns what it was, with the ID token it kept (null
+   * when it had none, or when it was sealed under an instance key since replaced), or null when no
+   * live session has that token.
+   */
+  async end(token: string): Promise<{ session: Session; idToken: string | null } | null> {
+    return this.deps.db.transaction(async (tx) => {
+      const session = await forUpdate(
+        tx,
+        tx
+          .createQueryBuilder(Session, 's')
+          .where('s.tokenHash = :hash AND s.revokedAt IS NULL', { hash: sha256Hex(token) }),
+      ).getOne();
+      if (!session) return null;
+      await tx.update(Session, { id: session.id }, sessionEnd(this.deps.clock.now(), 'signed_out'));
+      return { session, idToken: this.openIdToken(session) };
+    });
+  }
+
+  private openIdToken(session: Session): string | null {
+    if (session.idTokenSealed === null) return null;
+    try {
+      return this.deps.secrets.open(session.idTokenSealed);
+    } catch {
+      return null;
+    }
   }
 
   /** A user's own live sessions (seed 000 "Monitoring access"; users end their own sessions). */
@@ -138,11 +161,7 @@ export class SessionService {
         where: { tenantId: actor.tenantId, userId, id: sessionId, revokedAt: IsNull() },
       });
       if (!session) throw new NotFound('session.not_found', 'No such session.');
-      await tx.update(
-        Session,
-        { id: session.id },
-        { revokedAt: this.deps.clock.now(), revokedReason: 'ended_by_user' },
-      );
+      await tx.update(Session, { id: session.id }, sessionEnd(this.deps.clock.now(), 'ended_by_user'));
       await this.deps.audit.record(tx, actor, {
         action: 'session.ended',
         targetType: 'session',

@@ -31,7 +31,7 @@ import { Conflict, NotFound, Unauthenticated } from '../errors.js';
 import { can } from '../permissions/index.js';
 import { createDraftsSpace } from '../repositories/teams.repository.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
-import { findUserByEmail, foldKey, lockUserRow } from '../repositories/users.repository.js';
+import { findUserByEmail, foldKey, lockUserRow, sessionEnd } from '../repositories/users.repository.js';
 import { insertRow, uniquely } from '../repositories/write.js';
 import type { ActorService } from './actor.service.js';
 import { systemActor, type ActorContext } from './context.js';
@@ -84,6 +84,14 @@ export interface SsoClientSettings {
 }
 
 /** The OIDC round trip in progress, as stored when the browser left for the IdP. */
+/** What the IdP's callback yielded once the OIDC client validated it. */
+export interface IdpAssertion {
+  /** The ID token's claims, completed from userinfo. */
+  claims: Record<string, unknown>;
+  /** The ID token as received, for sign-out's `id_token_hint`. */
+  idToken: string | null;
+}
+
 export interface PendingSso {
   requestId: string;
   connection: SsoClientSettings;
@@ -274,7 +282,7 @@ export class SignInService {
    */
   async completeSso(
     pending: PendingSso,
-    claims: Record<string, unknown>,
+    { claims, idToken }: IdpAssertion,
     ctx: SignInContext,
   ): Promise<SignInOutcome> {
     const em = this.deps.db.manager;
@@ -339,7 +347,7 @@ export class SignInService {
           );
         }
         if (syncing) await this.applyGroupsClaim(tx, connection, user, groups);
-        return { session: await this.startSession(tx, user, 'sso', ctx, connection.id) };
+        return { session: await this.startSession(tx, user, 'sso', ctx, connection.id, idToken) };
       })
       .catch((err: unknown) => {
         if (err instanceof Conflict) return null;
@@ -643,13 +651,15 @@ export class SignInService {
 
   /**
    * Ends the session behind `token`. For an SSO session, returns the connection it came through so
-   * the gateway can offer the IdP's end-session endpoint.
+   * the gateway can offer the IdP's end-session endpoint, with the ID token it kept as the hint.
    */
-  async signOut(token: string): Promise<{ connection: SsoClientSettings | null }> {
+  async signOut(
+    token: string,
+  ): Promise<{ connection: SsoClientSettings | null; idTokenHint: string | null }> {
     const em = this.deps.db.manager;
-    const session = await em.findOneBy(Session, { tokenHash: sha256Hex(token), revokedAt: IsNull() });
-    await this.sessions.end(token);
-    if (!session || session.method !== 'sso') return { connection: null };
+    const ended = await this.sessions.end(token);
+    if (!ended || ended.session.method !== 'sso') return { connection: null, idTokenHint: null };
+    const { session } = ended;
     const identity = await em.findOne(UserIdentity, {
       where: { tenantId: session.tenantId, userId: session.userId, lastUsedAt: Not(IsNull()) },
       order: { lastUsedAt: 'DESC', id: 'DESC' },
@@ -657,7 +667,9 @@ export class SignInService {
     const connection = identity
       ? await em.findOneBy(SsoConnection, { id: identity.connectionId, tenantId: session.tenantId })
       : null;
-    return { connection: connection?.enabled ? this.clientSettings(connection) : null };
+    if (!connection?.enabled) return { connection: null, idTokenHint: null };
+    const settings = this.clientSettings(connection);
+    return { connection: settings, idTokenHint: hintFor(settings, ended.idToken) };
   }
 
   /** GET /auth/session: who the session belongs to. */
@@ -778,13 +790,14 @@ export class SignInService {
     method: SignInMethod,
     ctx: SignInContext,
     connectionId: string | null,
+    idToken: string | null = null,
   ): Promise<{ sessionToken: string; userId: string; tenantId: string }> {
     const now = this.deps.clock.now();
     if (ctx.previousSessionToken) {
       await tx.update(
         Session,
         { tokenHash: sha256Hex(ctx.previousSessionToken), revokedAt: IsNull() },
-        { revokedAt: now, revokedReason: 'rotated' },
+        sessionEnd(now, 'rotated'),
       );
     }
     const { token } = await this.sessions.start(tx, {
@@ -793,6 +806,7 @@ export class SignInService {
       method,
       ip: ctx.ip?.slice(0, 64) ?? null,
       userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+      idToken,
     });
     await tx.update(User, { id: user.id }, { lastSignInAt: now });
     await recordSignInEvent(
@@ -1200,6 +1214,24 @@ function methodAllowed(tenant: Tenant, method: SignInMethod): boolean {
       return emailSignInAllowed(tenant.settings);
     case 'recovery_code':
       return true; // break-glass: exactly for when SSO is required and unavailable
+  }
+}
+
+/**
+ * The session's ID token as the hint for this connection's end-session endpoint, if it was issued to
+ * this connection's client: a person who signed in through two connections is signed out at the one
+ * their latest sign-in used, and a token issued to another client would be refused there. The token
+ * was validated at sign-in; only its audience is read here.
+ */
+function hintFor(connection: SsoClientSettings, idToken: string | null): string | null {
+  if (idToken === null) return null;
+  try {
+    const { aud } = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      aud?: unknown;
+    };
+    return (Array.isArray(aud) ? aud : [aud]).includes(connection.clientId) ? idToken : null;
+  } catch {
+    return null;
   }
 }
 
