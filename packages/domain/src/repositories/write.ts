@@ -45,6 +45,21 @@ export async function insertRows<T extends ObjectLiteral>(
 }
 
 /**
+ * The two ends of an INSERT that skips the rows colliding on a unique index, as TypeORM's
+ * `orIgnore()` writes them: `INSERT OR IGNORE INTO … ` on SQLite, `INSERT INTO … ON CONFLICT DO
+ * NOTHING` on PostgreSQL. SQLite keeps a statement journal for a multi-row write inside a
+ * transaction that may abort halfway, and with the upsert clause a NOT NULL check still could: it
+ * copied every page the write changed to a temporary file first, 1.7 ms of a 100-member insert that
+ * takes 0.4 ms without. OR IGNORE would also skip a row breaking NOT NULL; the rows these statements
+ * write are built whole by code, never from a request's missing fields.
+ */
+export function skippingTaken(tx: EntityManager): { insert: string; onConflict: string } {
+  return tx.connection.options.type === 'postgres'
+    ? { insert: 'INSERT INTO', onConflict: ' ON CONFLICT DO NOTHING' }
+    : { insert: 'INSERT OR IGNORE INTO', onConflict: '' };
+}
+
+/**
  * `insertRows` where a row may collide on a unique index: such a row is skipped instead of failing
  * the statement, whether it collides with a stored row or with an earlier row of the same statement
  * (the first wins). Returns the rows written. A colliding row that another transaction has not yet
@@ -56,10 +71,11 @@ export async function insertRowsUnlessTaken<T extends ObjectLiteral>(
   rows: readonly T[],
 ): Promise<T[]> {
   if (rows.length === 0) return [];
-  const { sql, params, metadata } = insertStatement(tx, target, rows);
+  const { insert, onConflict } = skippingTaken(tx);
+  const { sql, params, metadata } = insertStatement(tx, target, rows, insert);
   const primary = metadata.primaryColumns;
   const returning = primary.map((c) => tx.connection.driver.escape(c.databaseName)).join(', ');
-  const written = await batchWrite(tx, `${sql} ON CONFLICT DO NOTHING RETURNING ${returning}`, params);
+  const written = await batchWrite(tx, `${sql}${onConflict} RETURNING ${returning}`, params);
   const key = (values: unknown[]) => values.map(String).join('\u0000');
   const keys = new Set(written.map(key));
   return rows.filter((row) => keys.has(key(primary.map((c) => c.getEntityValue(row)))));
@@ -117,11 +133,13 @@ export async function updateColumns<T extends ObjectLiteral>(
 /**
  * The multi-row INSERT of `insertRows`, to be sent as part of a larger statement. On PostgreSQL the
  * rows go as one JSON parameter (`recordsetParam`), on SQLite as bound values, which it binds in C.
+ * `insert` is how the statement begins (`skippingTaken`).
  */
 export function insertStatement<T extends ObjectLiteral>(
   tx: EntityManager,
   target: EntityTarget<T>,
   rows: readonly T[],
+  insert = 'INSERT INTO',
 ) {
   const { driver } = tx.connection;
   const metadata = tx.connection.getMetadata(target);
@@ -143,13 +161,13 @@ export function insertStatement<T extends ObjectLiteral>(
       return record;
     });
     const param = p.add(recordsetParam(records));
-    const sql = `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, ${param}::json)`;
+    const sql = `${insert} ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, ${param}::json)`;
     return { sql, params: p.values, metadata };
   }
   const tuples = rows.map(
     (row) => `(${metadata.columns.map((column) => p.add(value(row, column))).join(', ')})`,
   );
-  const sql = `INSERT INTO ${table} (${columns}) VALUES ${tuples.join(', ')}`;
+  const sql = `${insert} ${table} (${columns}) VALUES ${tuples.join(', ')}`;
   return { sql, params: p.values, metadata };
 }
 

@@ -6,7 +6,7 @@
 import type { EntityManager } from 'typeorm';
 import { keyShare } from '../../repositories/lock.js';
 import { listedIds, Positional, positionalRows } from '../../repositories/positional.js';
-import { batchWrite } from '../../repositories/write.js';
+import { batchWrite, skippingTaken } from '../../repositories/write.js';
 
 /**
  * Keeps the listed ids that are live users of the tenant: one primary-key probe per id, in a
@@ -60,12 +60,12 @@ export async function addMembers(
 ): Promise<MembersAdded> {
   const ids = [...new Set(userIds)];
   const p = new Positional(tx);
+  const { insert, onConflict } = skippingTaken(tx);
   const rows = await batchWrite(
     tx,
-    `${listedIds(p, ids)} INSERT INTO group_members (group_id, user_id, tenant_id, created_at)
+    `${listedIds(p, ids)} ${insert} group_members (group_id, user_id, tenant_id, created_at)
      SELECT ${p.add(groupId)}, listed.id, ${p.add(tenantId)}, ${p.time(now)} FROM listed
-      WHERE ${isLiveUser(p, tenantId, keyShare(tx))}
-     ON CONFLICT DO NOTHING RETURNING user_id`,
+      WHERE ${isLiveUser(p, tenantId, keyShare(tx))}${onConflict} RETURNING user_id`,
     p.values,
   );
   const added = rows.map(([userId]) => userId as string);
