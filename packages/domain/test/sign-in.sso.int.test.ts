@@ -355,6 +355,15 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     // no claim at all (Entra's overage): memberships stay
     await roundTrip(`g@${t.domain}`, { sub: 'sg' });
     expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(1);
+    // more groups than a sign-in takes (201): as overage, memberships stay and no group is made
+    const many = Array.from({ length: 201 }, (_, i) => `Team ${i}`);
+    await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: many });
+    expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(1);
+    expect(await opened.db.manager.countBy(Group, { tenantId: t.tenant.id })).toBe(2);
+    // 200 distinct names (a repeat does not count twice) is a claim like any other
+    await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: [...many.slice(0, 200), 'Team 0'] });
+    expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(200);
+    await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: ['engineering'] });
     // an empty claim: out of every group
     await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: [] });
     expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(0);
@@ -365,7 +374,7 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
       targetId: user.id,
       action: 'user.groups_synced',
     });
-    expect(synced).toHaveLength(3);
+    expect(synced).toHaveLength(5);
   });
 
   // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so a sign-in and a

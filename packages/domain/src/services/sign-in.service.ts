@@ -1189,20 +1189,21 @@ function accountProblem(user: User): SignInFailureReason | null {
 
 /**
  * The groups claim's values, or null when the connection reads no claim or the IdP left it out
- * (Entra leaves it out past its group limit, "overage": memberships stay as they are).
+ * (Entra leaves it out past its group limit, "overage": memberships stay as they are). A claim of
+ * more than MAX_CLAIMED_GROUPS groups is treated as Entra's overage: memberships stay. Cut to the
+ * limit, it would have taken the person out of every group past it at each sign-in.
  */
 function claimedGroups(connection: SsoConnection, claims: Record<string, unknown>): string[] | null {
   if (!connection.groupsClaim) return null;
   const raw = claims[connection.groupsClaim];
   if (raw === undefined || raw === null) return null;
-  return [
-    ...new Set(
-      (Array.isArray(raw) ? raw : [raw])
-        .filter((v): v is string => typeof v === 'string')
-        .map((v) => v.trim())
-        .filter((v) => v.length > 0 && v.length <= 255),
-    ),
-  ].slice(0, MAX_CLAIMED_GROUPS);
+  const values = new Set(
+    (Array.isArray(raw) ? raw : [raw])
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0 && v.length <= 255),
+  );
+  return values.size > MAX_CLAIMED_GROUPS ? null : [...values];
 }
 
 function methodAllowed(tenant: Tenant, method: SignInMethod): boolean {
