@@ -1,5 +1,5 @@
 import { IsNull } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SignInFailureReason } from '../src/contracts/auth.js';
 import { AuditEvent, Session, Tenant, User } from '../src/entities/index.js';
 import { SignInRefused, totpAt, type SignInOutcome } from '../src/services/index.js';
@@ -518,6 +518,28 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
       expect(
         await refusal(world.services.signIn.recover({ email: t.owner.email, code: codes[4]! }, ctx())),
       ).toBe('recovery_code_invalid');
+    });
+
+    it('an owner deactivated while their recovery code is checked is refused, and the code stays unspent', async () => {
+      const t = await makeTenant(world);
+      const second = await makeUser(world, t, { tenantRole: 'owner' });
+      const { codes } = await world.services.mfa.regenerateRecoveryCodes(await second.actor());
+      // The deactivation commits between the code's check and the owner's roles being read.
+      const { actors } = world.services;
+      const read = actors.forUser.bind(actors);
+      const forUser = vi.spyOn(actors, 'forUser').mockImplementationOnce(async (...args) => {
+        await world.services.users.deactivate(t.ownerActor, second.user.id);
+        return read(...args);
+      });
+      try {
+        expect(
+          await refusal(world.services.signIn.recover({ email: second.user.email, code: codes[0]! }, ctx())),
+        ).toBe('user_deactivated');
+      } finally {
+        forUser.mockRestore();
+      }
+      await world.services.users.reactivate(t.ownerActor, second.user.id);
+      expect((await world.services.mfa.recoveryCodesLeft(await second.actor())).remaining).toBe(10);
     });
 
     it('members have no recovery codes to regenerate, and a demoted owner’s codes stop working', async () => {

@@ -539,7 +539,14 @@ export class SignInService {
     const known = { ...attempt, tenantId: tenant.id, userId: user.id };
     const refusal = await this.admissionProblem(user, tenant, 'recovery_code', ctx);
     if (refusal) return this.refuse(known, refusal);
-    const actor = await this.actors.forUser(tenant.id, user.id, ctx.ip);
+    const actor = await this.actors.forUser(tenant.id, user.id, ctx.ip).catch((err: unknown) => {
+      if (err instanceof NotFound) return null; // deactivated or removed since it was read above
+      throw err;
+    });
+    if (!actor) {
+      const now = await em.findOneByOrFail(User, { tenantId: tenant.id, id: user.id });
+      return this.refuse(known, accountProblem(now) ?? 'user_deactivated');
+    }
     if (!holdsAuthPolicy(actor)) return this.refuse(known, 'recovery_not_allowed');
     const spent = await this.deps.db.transaction(async (tx) => {
       const update = await tx.update(
