@@ -51,10 +51,10 @@ const rowsOf = (postgres: boolean, mark: string): string =>
   postgres ? `SELECT unnest(${mark}::varchar[])` : `SELECT value FROM json_each(${mark})`;
 
 /**
- * The ids as a table, `WITH listed (id) AS (…)`, one list parameter (`Positional.list`), for statements that look each one up by
- * primary key in a correlated subquery whose row's tenant is compared outside it
- * (`(SELECT x.tenant_id FROM t x WHERE x.id = listed.id) = $tenant`): with nothing but the key
- * inside, no planner can make it a walk of the tenant's rows. `id IN (…)` beside `tenant_id = …`, or
+ * The ids as a table, `WITH listed (id) AS (…)` from one list parameter (`Positional.list`), for
+ * statements that look each one up by primary key in a correlated subquery whose row's tenant is
+ * compared outside it (`(SELECT x.tenant_id FROM t x WHERE x.id = listed.id) = $tenant`): with
+ * nothing but the key inside, no planner can make it a walk of the tenant's rows. `id IN (…)` beside `tenant_id = …`, or
  * the tenant inside the probe, let SQLite (which keeps no statistics) and PostgreSQL (until a table
  * is first analysed) pick an index led by tenant_id and read every row of the tenant.
  */

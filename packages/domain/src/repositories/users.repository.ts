@@ -66,7 +66,6 @@ export async function countOtherActiveOwners(
     .getCount();
 }
 
-/** Ends every live session of a user; returns how many. */
 /**
  * The columns that end a session: when and why, and its sealed ID token dropped (a session that
  * has ended is never signed out at the IdP, so it has no more use for it).
@@ -74,6 +73,7 @@ export async function countOtherActiveOwners(
 export const sessionEnd = (at: Date, reason: string) =>
   ({ revokedAt: at, revokedReason: reason, idTokenSealed: null }) satisfies Partial<Session>;
 
+/** Ends every live session of a user; returns how many. */
 export async function revokeUserSessions(
   tx: EntityManager,
   tenantId: string,

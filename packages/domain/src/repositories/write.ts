@@ -84,8 +84,9 @@ export async function insertRowsUnlessTaken<T extends ObjectLiteral>(
 /**
  * Runs a write whose text on PostgreSQL depends on no value, only on the code that made it (an
  * `insertStatement` of any number of rows, a list parameter of `Positional.list`, the columns of
- * `updateColumns`), and returns its rows as arrays, in select-list order. On PostgreSQL it runs as a named prepared statement, parsed and planned once per
- * connection; on SQLite TypeORM's statement cache keeps it.
+ * `updateColumns`), and returns its rows as arrays, in select-list order. On PostgreSQL it runs as
+ * a named prepared statement, parsed and planned once per connection; on SQLite TypeORM's
+ * statement cache keeps it.
  */
 export async function batchWrite(tx: EntityManager, sql: string, params: unknown[]): Promise<unknown[][]> {
   if (tx.connection.options.type === 'postgres') {

@@ -83,7 +83,6 @@ export interface SsoClientSettings {
   updatedAt: Date;
 }
 
-/** The OIDC round trip in progress, as stored when the browser left for the IdP. */
 /** What the IdP's callback yielded once the OIDC client validated it. */
 export interface IdpAssertion {
   /** The ID token's claims, completed from userinfo. */
@@ -92,6 +91,7 @@ export interface IdpAssertion {
   idToken: string | null;
 }
 
+/** The OIDC round trip in progress, as stored when the browser left for the IdP. */
 export interface PendingSso {
   requestId: string;
   connection: SsoClientSettings;
@@ -1195,10 +1195,10 @@ function accountProblem(user: User): SignInFailureReason | null {
 }
 
 /**
- * The groups claim's values, or null when the connection reads no claim or the IdP left it out
- * (Entra leaves it out past its group limit, "overage": memberships stay as they are). A claim of
- * more than MAX_CLAIMED_GROUPS groups is treated as Entra's overage: memberships stay. Cut to the
- * limit, it would have taken the person out of every group past it at each sign-in.
+ * The groups claim's values, or null (memberships stay as they are) when the connection reads no
+ * claim, when the IdP left it out (Entra does past its group limit, "overage"), or when it names
+ * more than MAX_CLAIMED_GROUPS groups: cut to the limit, it would take the person out of every group
+ * past it at each sign-in.
  */
 function claimedGroups(connection: SsoConnection, claims: Record<string, unknown>): string[] | null {
   if (!connection.groupsClaim) return null;
