@@ -75,8 +75,9 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     email: string,
     claims: Record<string, unknown>,
     idToken: string | null = null,
+    context = ctx(),
   ): Promise<SignInOutcome> {
-    const connection = await world.services.signIn.ssoTarget({ email }, ctx());
+    const connection = await world.services.signIn.ssoTarget({ email }, context);
     const { binding } = await world.services.signIn.savePendingSso({
       connection,
       state: 'st',
@@ -84,12 +85,12 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
       codeVerifier: 'cv',
       returnTo: '/teams',
     });
-    const pending = await world.services.signIn.takePendingSso(binding, ctx());
+    const pending = await world.services.signIn.takePendingSso(binding, context);
     expect(pending).toMatchObject({ state: 'st', nonce: 'no', codeVerifier: 'cv', returnTo: '/teams' });
     return world.services.signIn.completeSso(
       pending,
       { claims: { iss: connection.issuer, ...claims }, idToken },
-      ctx(),
+      context,
     );
   }
 
@@ -510,20 +511,10 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     const first = await roundTrip(`gone@${t.domain}`, { sub: 'sgone', oid: 'ext-gone' }, token);
     if (first.status !== 'signed_in') throw new Error('expected signed_in');
     // A new sign-in in the same browser rotates the session out.
-    const connection = await world.services.signIn.ssoTarget({ email: `gone@${t.domain}` }, ctx());
-    const { binding } = await world.services.signIn.savePendingSso({
-      connection,
-      state: 'st',
-      nonce: 'no',
-      codeVerifier: 'cv',
-      returnTo: '/',
+    const second = await roundTrip(`gone@${t.domain}`, { sub: 'sgone', oid: 'ext-gone' }, token, {
+      ...ctx(),
+      previousSessionToken: first.sessionToken,
     });
-    const pending = await world.services.signIn.takePendingSso(binding, ctx());
-    const second = await world.services.signIn.completeSso(
-      pending,
-      { claims: { iss: connection.issuer, sub: 'sgone', oid: 'ext-gone' }, idToken: token },
-      { ...ctx(), previousSessionToken: first.sessionToken },
-    );
     if (second.status !== 'signed_in') throw new Error('expected signed_in');
     // Deactivation ends the rest.
     await world.services.users.deactivate(t.ownerActor, u.user.id);
