@@ -1,7 +1,7 @@
 import { IsNull } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SignInFailureReason } from '../src/contracts/auth.js';
-import { AuditEvent, Session, Tenant, User } from '../src/entities/index.js';
+import { AuditEvent, RecoveryCode, Session, Tenant, User } from '../src/entities/index.js';
 import { SignInRefused, totpAt, type SignInOutcome } from '../src/services/index.js';
 import { DATABASES, openTestDatabase, type OpenedDatabase } from './db.js';
 import { makeServices, makeTenant, makeUser, type TestWorld } from './factories.js';
@@ -173,6 +173,68 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
       'user_deactivated',
     );
     expect(await opened.db.manager.count(Session, { where: { userId: user.id } })).toBe(0);
+  });
+
+  /**
+   * Runs `signIn` with a deactivation or removal of the user committed at the point where the sign-in,
+   * its first factor passed, reads the user's roles.
+   */
+  async function endedMidway(signIn: () => Promise<SignInOutcome>, end: () => Promise<unknown>) {
+    const { actors } = world.services;
+    const read = actors.forUser.bind(actors);
+    const forUser = vi.spyOn(actors, 'forUser').mockImplementationOnce(async (...args) => {
+      await end();
+      return read(...args);
+    });
+    try {
+      return await refusal(signIn());
+    } finally {
+      forUser.mockRestore();
+    }
+  }
+
+  it.each([
+    ['deactivated', 'user_deactivated'],
+    ['removed', 'user_removed'],
+  ] as const)(
+    'an owner %s once their recovery code passed is refused as such, and the code stays unspent',
+    async (change, reason) => {
+      const t = await makeTenant(world);
+      const second = await makeUser(world, t, { tenantRole: 'owner' });
+      const { codes } = await world.services.mfa.regenerateRecoveryCodes(await second.actor());
+      const end = () =>
+        change === 'deactivated'
+          ? world.services.users.deactivate(t.ownerActor, second.user.id)
+          : world.services.users.remove(t.ownerActor, second.user.id);
+      expect(
+        await endedMidway(
+          () => world.services.signIn.recover({ email: second.user.email, code: codes[0]! }, ctx()),
+          end,
+        ),
+      ).toBe(reason);
+      const unspent = await opened.db.manager.count(RecoveryCode, {
+        where: { userId: second.user.id, usedAt: IsNull() },
+      });
+      expect(unspent).toBe(10);
+    },
+  );
+
+  it('a user deactivated once their email link passed is refused as deactivated, with no session', async () => {
+    const t = await makeTenant(world);
+    const { user } = await makeUser(world, t);
+    await world.services.signIn.startEmail({ email: user.email }, ctx());
+    const mail = await lastMail(opened.db, user.email);
+    expect(
+      await endedMidway(
+        () => world.services.signIn.verifyEmailLink({ token: mail!.token }, ctx()),
+        () => world.services.users.deactivate(t.ownerActor, user.id),
+      ),
+    ).toBe('user_deactivated');
+    expect(await opened.db.manager.count(Session, { where: { userId: user.id } })).toBe(0);
+    expect((await events(opened.db, { userId: user.id }))[0]).toMatchObject({
+      result: 'failure',
+      reason: 'user_deactivated',
+    });
   });
 
   // PostgreSQL only (declared only there, not skipped): SQLite has one writer, so a sign-in and a
@@ -518,28 +580,6 @@ describe.each(DATABASES)('email sign-in, second factor, invitations and recovery
       expect(
         await refusal(world.services.signIn.recover({ email: t.owner.email, code: codes[4]! }, ctx())),
       ).toBe('recovery_code_invalid');
-    });
-
-    it('an owner deactivated while their recovery code is checked is refused, and the code stays unspent', async () => {
-      const t = await makeTenant(world);
-      const second = await makeUser(world, t, { tenantRole: 'owner' });
-      const { codes } = await world.services.mfa.regenerateRecoveryCodes(await second.actor());
-      // The deactivation commits between the code's check and the owner's roles being read.
-      const { actors } = world.services;
-      const read = actors.forUser.bind(actors);
-      const forUser = vi.spyOn(actors, 'forUser').mockImplementationOnce(async (...args) => {
-        await world.services.users.deactivate(t.ownerActor, second.user.id);
-        return read(...args);
-      });
-      try {
-        expect(
-          await refusal(world.services.signIn.recover({ email: second.user.email, code: codes[0]! }, ctx())),
-        ).toBe('user_deactivated');
-      } finally {
-        forUser.mockRestore();
-      }
-      await world.services.users.reactivate(t.ownerActor, second.user.id);
-      expect((await world.services.mfa.recoveryCodesLeft(await second.actor())).remaining).toBe(10);
     });
 
     it('members have no recovery codes to regenerate, and a demoted owner’s codes stop working', async () => {

@@ -539,14 +539,7 @@ export class SignInService {
     const known = { ...attempt, tenantId: tenant.id, userId: user.id };
     const refusal = await this.admissionProblem(user, tenant, 'recovery_code', ctx);
     if (refusal) return this.refuse(known, refusal);
-    const actor = await this.actors.forUser(tenant.id, user.id, ctx.ip).catch((err: unknown) => {
-      if (err instanceof NotFound) return null; // deactivated or removed since it was read above
-      throw err;
-    });
-    if (!actor) {
-      const now = await em.findOneByOrFail(User, { tenantId: tenant.id, id: user.id });
-      return this.refuse(known, accountProblem(now) ?? 'user_deactivated');
-    }
+    const actor = await this.admittedActor(user, ctx, known);
     if (!holdsAuthPolicy(actor)) return this.refuse(known, 'recovery_not_allowed');
     const spent = await this.deps.db.transaction(async (tx) => {
       const update = await tx.update(
@@ -710,7 +703,7 @@ export class SignInService {
     ctx: SignInContext,
     opts: { returnTo: string; issueRecoveryCodes: boolean; attempt: SignInAttempt },
   ): Promise<SignInOutcome> {
-    const actor = await this.actors.forUser(tenant.id, user.id, ctx.ip);
+    const actor = await this.admittedActor(user, ctx, opts.attempt);
     const policyHolder = holdsAuthPolicy(actor);
     const issueRecoveryCodes = opts.issueRecoveryCodes && policyHolder;
     // Issue 5: "Optional TOTP second factor for email sign-in (required for owners when the tenant says so)".
@@ -1132,6 +1125,21 @@ export class SignInService {
       clientSecret: this.deps.secrets.open(connection.clientSecretEncrypted),
       updatedAt: connection.updatedAt,
     };
+  }
+
+  /**
+   * The actor of a user who passed the admission checks on an earlier read; refused, as those checks
+   * would have refused them, when a deactivation or removal committed since (reading the actor then
+   * finds no active user).
+   */
+  private async admittedActor(user: User, ctx: SignInContext, attempt: SignInAttempt): Promise<ActorContext> {
+    try {
+      return await this.actors.forUser(user.tenantId, user.id, ctx.ip);
+    } catch (err) {
+      if (!(err instanceof NotFound)) throw err;
+      const now = await this.deps.db.manager.findOneByOrFail(User, { tenantId: user.tenantId, id: user.id });
+      return this.refuse(attempt, accountProblem(now) ?? 'user_deactivated');
+    }
   }
 
   private async selfActor(user: User, ctx: Pick<SignInContext, 'ip'>): Promise<ActorContext> {
