@@ -2,7 +2,7 @@
 // With --json, stdout carries exactly one JSON document; errors go to stderr with a non-zero exit.
 import { Command, CommanderError, Option } from 'commander';
 import { DomainError, systemActor, type Services } from '@gatehouse/domain';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, ssoRedirectUris, type Config } from './config.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 interface Output {
@@ -107,10 +107,14 @@ function buildProgram(run: (handler: Handler, out: Output) => Promise<void>): Co
             jitEnabled: o.jit,
             linkClaim: o.linkClaim,
           });
-          const redirectUri = `${config.publicUrl}/auth/callback`;
+          const { redirectUri, postLogoutRedirectUri } = ssoRedirectUris(config);
           return {
-            document: { connectionId: connection.id, redirectUri },
-            text: `SSO connection ${connection.id} for ${connection.domains.join(', ')}.\nRegister this redirect URI at the IdP: ${redirectUri}`,
+            document: { connectionId: connection.id, redirectUri, postLogoutRedirectUri },
+            text: [
+              `SSO connection ${connection.id} for ${connection.domains.join(', ')}.`,
+              `Register at the IdP the redirect URI ${redirectUri}`,
+              `and the sign-out (post-logout) redirect URI ${postLogoutRedirectUri}`,
+            ].join('\n'),
           };
         }, out()),
     );

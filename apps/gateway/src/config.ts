@@ -182,6 +182,21 @@ function redactUrl(raw: string): string {
   }
 }
 
+/**
+ * The addresses an OIDC provider must have registered for this gateway: where it sends the browser
+ * back after a sign-in (the redirect URI), and after a sign-out that Gatehouse started (the
+ * post-logout redirect URI: the sign-in page).
+ */
+export function ssoRedirectUris(config: Pick<Config, 'publicUrl'>): {
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+} {
+  return {
+    redirectUri: `${config.publicUrl}/auth/callback`,
+    postLogoutRedirectUri: `${config.publicUrl}/sign-in`,
+  };
+}
+
 export function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }

@@ -82,7 +82,7 @@ describe.each(DATABASES)('the gatehouse CLI on $name', (target) => {
     expect(r.stderr).toContain('No tenant with slug "nobody"');
   });
 
-  it('sso configure returns the redirect URI and never stores the secret in clear', async () => {
+  it('sso configure returns the redirect URIs and never stores the secret in clear', async () => {
     const args = [
       'sso',
       'configure',
@@ -100,6 +100,7 @@ describe.each(DATABASES)('the gatehouse CLI on $name', (target) => {
     expect(r.code).toBe(0);
     const doc = json(r.stdout);
     expect(doc.redirectUri).toBe('https://gatehouse.example/auth/callback');
+    expect(doc.postLogoutRedirectUri).toBe('https://gatehouse.example/sign-in');
     const [row] = await db.dataSource.query('SELECT client_secret_encrypted AS s FROM sso_connections');
     expect(row.s).not.toContain('super-secret-value');
   });

@@ -77,7 +77,7 @@ describe.each(DATABASES)('SSO connections API on $name', (target) => {
       },
     });
 
-  it('an owner sets up a connection; responses carry the redirect URI and whether a secret is set, never the secret', async () => {
+  it('an owner sets up a connection; responses carry the redirect URIs and whether a secret is set, never the secret', async () => {
     const t = await makeTenant(gw);
     const owner = await signIn(gw, t.owner);
     const res = await create(owner, { clientSecret: 'top-secret-1234' });
@@ -90,11 +90,16 @@ describe.each(DATABASES)('SSO connections API on $name', (target) => {
       clientSecretSet: true,
       enabled: true,
       redirectUri: `${gw.config.publicUrl}/auth/callback`,
+      postLogoutRedirectUri: `${gw.config.publicUrl}/sign-in`,
     });
     const list = await owner.fetch('/api/sso/connections');
     const listText = await list.text();
     expectNoSecrets(listText, ['top-secret-1234']);
-    expect(JSON.parse(listText)).toEqual({ redirectUri: connection.redirectUri, items: [connection] });
+    expect(JSON.parse(listText)).toEqual({
+      redirectUri: connection.redirectUri,
+      postLogoutRedirectUri: connection.postLogoutRedirectUri,
+      items: [connection],
+    });
     const [record] = await auditOf(gw, t.tenant.id, 'sso_connection.created');
     expectNoSecrets(JSON.stringify(record), ['top-secret-1234']);
   });

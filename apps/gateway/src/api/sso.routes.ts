@@ -1,5 +1,5 @@
 // SSO connections (seed 000 "set up how users log in … through single sign-on"; `sso:manage` is the
-// owner's): set-up with the redirect URI to register at the IdP, edits, deletion and a discovery test.
+// owner's): set-up with the redirect URIs to register at the IdP, edits, deletion and a discovery test.
 // The client secret is write-only: responses say whether one is set, never what it is.
 import {
   CreateSsoConnectionBody,
@@ -14,23 +14,24 @@ import {
 import type { SsoConnection } from '@gatehouse/domain';
 import { defineRoute, type Route } from '../http/define-route.js';
 import type { RouterDeps } from '../http/deps.js';
+import { ssoRedirectUris } from '../config.js';
 
 const TAG = 'sso';
 
 export function ssoRoutes({ services, config }: Pick<RouterDeps, 'services' | 'config'>): Route[] {
-  const redirectUri = `${config.publicUrl}/auth/callback`;
-  const view = (c: SsoConnection): SsoConnectionViewBody => toConnectionView(c, redirectUri);
+  const uris = ssoRedirectUris(config);
+  const view = (c: SsoConnection): SsoConnectionViewBody => toConnectionView(c, uris);
   return [
     defineRoute(
       {
         method: 'get',
         path: '/sso/connections',
         tag: TAG,
-        summary: 'SSO connections and the redirect URI to register at the IdP',
+        summary: 'SSO connections and the redirect URIs to register at the IdP',
         response: SsoConnectionList,
         action: 'settings:view',
       },
-      async ({ actor }) => ({ redirectUri, items: (await services.ssoAdmin.list(actor)).map(view) }),
+      async ({ actor }) => ({ ...uris, items: (await services.ssoAdmin.list(actor)).map(view) }),
     ),
     defineRoute(
       {
@@ -113,7 +114,7 @@ export function ssoRoutes({ services, config }: Pick<RouterDeps, 'services' | 'c
   ];
 }
 
-function toConnectionView(c: SsoConnection, redirectUri: string): SsoConnectionViewBody {
+function toConnectionView(c: SsoConnection, uris: ReturnType<typeof ssoRedirectUris>): SsoConnectionViewBody {
   return {
     id: c.id,
     name: c.name,
@@ -126,7 +127,8 @@ function toConnectionView(c: SsoConnection, redirectUri: string): SsoConnectionV
     linkByVerifiedEmail: c.linkByVerifiedEmail,
     groupsClaim: c.groupsClaim,
     enabled: c.enabled,
-    redirectUri,
+    redirectUri: uris.redirectUri,
+    postLogoutRedirectUri: uris.postLogoutRedirectUri,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };

@@ -20,7 +20,7 @@ import {
 } from '@gatehouse/domain/contracts';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { ZodError } from 'zod';
-import { DEFAULT_AUTH_RATE_LIMIT } from '../config.js';
+import { DEFAULT_AUTH_RATE_LIMIT, ssoRedirectUris } from '../config.js';
 import type { RouterDeps } from '../http/deps.js';
 import { routeNotFound } from '../http/errors.js';
 import {
@@ -47,7 +47,7 @@ const EMAIL_SENT: EmailStartResponse = {
 export function authRouter(deps: RouterDeps): Router {
   const { services, config, logger } = deps;
   const oidc = new OidcClients(logger, outboundFetch({ allowPrivate: config.outboundAllowPrivate ?? false }));
-  const redirectUri = `${config.publicUrl}/auth/callback`;
+  const { redirectUri, postLogoutRedirectUri } = ssoRedirectUris(config);
   const csrf = csrfProtection(services);
 
   const context = (req: Request): SignInContext => ({
@@ -212,7 +212,7 @@ export function authRouter(deps: RouterDeps): Router {
     }
     const { connection, idTokenHint } = await services.signIn.signOut(token);
     const redirectTo = connection
-      ? await oidc.endSessionUrl(connection, `${config.publicUrl}/sign-in`, idTokenHint)
+      ? await oidc.endSessionUrl(connection, postLogoutRedirectUri, idTokenHint)
       : null;
     const body: LogoutResponse = { redirectTo };
     res.json(body);

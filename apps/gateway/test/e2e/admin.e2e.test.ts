@@ -265,6 +265,24 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
   );
 
   it(
+    'the owner finds both addresses to register at the identity provider, each with a copy button',
+    async () => {
+      const { page } = owner;
+      await nav(page, 'Security');
+      await page
+        .getByRole('navigation', { name: 'Security sections' })
+        .getByRole('link', { name: 'SSO connections' })
+        .click();
+      await page.getByText(`${gw.config.publicUrl}/auth/callback`, { exact: true }).waitFor();
+      await page.getByText(`${gw.config.publicUrl}/sign-in`, { exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Copy redirect URI' }).waitFor();
+      await page.getByRole('button', { name: 'Copy sign-out redirect URI' }).waitFor();
+      await shot(page, '05b-sso-connections');
+    },
+    STEP,
+  );
+
+  it(
     'the owner changes the session policy to a fixed duration',
     async () => {
       const { page } = owner;

@@ -132,12 +132,18 @@ export const SsoConnectionView = z.object({
   enabled: z.boolean(),
   /** Register this at the IdP. */
   redirectUri: z.string(),
+  /** Register this at the IdP too: where it sends the browser after a sign-out Gatehouse started. */
+  postLogoutRedirectUri: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type SsoConnectionView = z.infer<typeof SsoConnectionView>;
 
-export const SsoConnectionList = z.object({ redirectUri: z.string(), items: z.array(SsoConnectionView) });
+export const SsoConnectionList = z.object({
+  redirectUri: z.string(),
+  postLogoutRedirectUri: z.string(),
+  items: z.array(SsoConnectionView),
+});
 export type SsoConnectionList = z.infer<typeof SsoConnectionList>;
 
 export const CreateSsoConnectionBody = ConfigureSsoInput;
