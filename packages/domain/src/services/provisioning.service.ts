@@ -620,10 +620,10 @@ export class ProvisioningService {
   }
 
   /**
-   * Removals, then additions, each one statement per 500 ids; the plan's sets are disjoint, so their
-   * order changes nothing but the locks. Unknown ids are refused before a filtered removal that missed
-   * its member (the order of the answers when ids were checked before any write); either error rolls
-   * the transaction back, writes included. A mapped group locks the users it removes before deleting
+   * Removals, then additions, one statement each; the plan's sets are disjoint, so their order
+   * changes nothing but the locks. Unknown ids are refused before a filtered removal that missed its
+   * member (the order of the answers when ids were checked before any write); either error rolls the
+   * transaction back, writes included. A mapped group locks the users it removes before deleting
    * their rows (`lockLeavingUsers`), as it locks the users it adds.
    */
   private async applyPlan(
