@@ -28,6 +28,42 @@ export const TEAM_ROLE_LABELS = {
   dashboard_manager: 'Dashboard manager',
 } as const;
 
+export const SIGN_IN_METHOD_LABELS = {
+  sso: 'Single sign-on',
+  email_link: 'Email link',
+  recovery_code: 'Recovery code',
+  invitation: 'Invitation',
+} as const;
+
+type Named = ReadonlyArray<readonly [name: string, pattern: RegExp]>;
+// Edge and Opera also say Chrome, and Chrome also says Safari: the more specific comes first.
+const BROWSERS: Named = [
+  ['Edge', /Edg\//],
+  ['Opera', /OPR\//],
+  ['Firefox', /Firefox\//],
+  ['Chrome', /Chrome\//],
+  ['Safari', /Safari\//],
+];
+// Android also says Linux, iOS also says Mac OS X.
+const SYSTEMS: Named = [
+  ['Android', /Android/],
+  ['iOS', /iPhone|iPad/],
+  ['Windows', /Windows/],
+  ['ChromeOS', /CrOS/],
+  ['macOS', /Mac OS X|Macintosh/],
+  ['Linux', /Linux/],
+];
+const nameIn = (list: Named, text: string) => list.find(([, pattern]) => pattern.test(text))?.[0];
+
+/** A browser's User-Agent as people name it ("Firefox on Linux"), or null when it says nothing known. */
+export function describeUserAgent(userAgent: string | null): string | null {
+  if (!userAgent) return null;
+  const browser = nameIn(BROWSERS, userAgent);
+  const system = nameIn(SYSTEMS, userAgent);
+  if (browser && system) return `${browser} on ${system}`;
+  return browser ?? system ?? null;
+}
+
 export const USER_SOURCE_LABELS = {
   scim: 'SCIM',
   invite: 'Invitation',

@@ -169,6 +169,22 @@ describe.skipIf(SKIP_BROWSER_TESTS)('admin console in Chromium', () => {
   );
 
   it(
+    'the owner sees where they are signed in, this browser marked',
+    async () => {
+      const { page } = owner;
+      await page.getByRole('link', { name: new RegExp(t.owner.email) }).click();
+      await heading(page, 'Your account').waitFor();
+      const sessions = page.getByRole('table', { name: 'Your sessions' });
+      await sessions.getByText('This browser').waitFor();
+      // The SSO session of the first step was signed out; the email-link one is this browser's.
+      await expect(sessions.getByRole('row').count()).resolves.toBe(2);
+      await expect(sessions.getByText(/Email link,/).isVisible()).resolves.toBe(true);
+      await shot(page, '02b-account-sessions');
+    },
+    STEP,
+  );
+
+  it(
     'the owner invites a user',
     async () => {
       const { page } = owner;

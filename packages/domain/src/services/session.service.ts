@@ -143,14 +143,23 @@ export class SessionService {
     }
   }
 
-  /** A user's own live sessions (seed 000 "Monitoring access"; users end their own sessions). */
+  /**
+   * A user's own live sessions, most recently used first (seed 000 "Monitoring access"; users end
+   * their own sessions): not ended, and not past the tenant's session policy, which `resolve` would
+   * refuse.
+   */
   async listOwn(actor: ActorContext): Promise<Session[]> {
     authorize(actor, 'session:listOwn');
     if (actor.kind !== 'user') return [];
-    return this.deps.db.manager.find(Session, {
+    const em = this.deps.db.manager;
+    const tenant = await em.findOneBy(Tenant, { id: actor.tenantId });
+    if (!tenant) return [];
+    const sessions = await em.find(Session, {
       where: { tenantId: actor.tenantId, userId: actor.userId, revokedAt: IsNull() },
       order: { lastSeenAt: 'DESC', id: 'DESC' },
     });
+    const now = this.deps.clock.now();
+    return sessions.filter((s) => sessionExpiry(s, tenant.settings.sessionPolicy) > now);
   }
 
   async endOwn(actor: ActorContext, sessionId: string): Promise<void> {
