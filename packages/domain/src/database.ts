@@ -187,12 +187,19 @@ export class Database {
       await runner.query('COMMIT');
       return result;
     } catch (err) {
-      await runner.query('ROLLBACK');
+      // A statement written OR ROLLBACK (`plainInsert`) has ended the transaction itself.
+      if (this.sqliteConnection().inTransaction) await runner.query('ROLLBACK');
       throw err;
     } finally {
       markTransaction(runner, false);
       await runner.release();
     }
+  }
+
+  /** better-sqlite3's own connection, which knows whether a transaction is open. */
+  private sqliteConnection(): { inTransaction: boolean } {
+    return (this.dataSource.driver as unknown as { databaseConnection: { inTransaction: boolean } })
+      .databaseConnection;
   }
 
   /** Applies pending migrations; returns their names. */

@@ -12,7 +12,7 @@ import {
 import type { Database } from '../database.js';
 import { ProvisioningLogEntry } from '../entities/index.js';
 import { newId } from '../crypto.js';
-import { pgValue, recordsetParam } from '../repositories/write.js';
+import { pgValue, plainInsert, recordsetParam } from '../repositories/write.js';
 import { authorize, type ActorContext } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { parseInput } from './parse.js';
@@ -227,7 +227,7 @@ async function insertBatch(tx: EntityManager, entries: ProvisioningLogEntry[]): 
     while (size > rows.length - at) size /= 2;
     const part = rows.slice(at, at + size);
     await tx.query(
-      `INSERT INTO provisioning_log_entries (${columns}) VALUES ${Array(size).fill(row).join(', ')}`,
+      `${plainInsert(tx)} provisioning_log_entries (${columns}) VALUES ${Array(size).fill(row).join(', ')}`,
       part.flatMap((r) => COLUMNS.map((c) => r[c])),
     );
     at += size;

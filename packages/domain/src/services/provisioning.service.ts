@@ -88,11 +88,17 @@ interface NewUser {
 
 export class ProvisioningService {
   private readonly lists: ListCaches = { cursors: new PageCursors(), totals: new ListTotals() };
-  private readonly creates = new GroupCommit<NewUser, Provisioned<User>>((tenantId, items) =>
-    this.createUsers(tenantId, items),
-  );
+  private readonly creates: GroupCommit<NewUser, Provisioned<User>>;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    // On PostgreSQL a second batch of a tenant runs while the first commits: its inserts overlap the
+    // first's head lock, audit append and COMMIT, where the gateway otherwise sat idle (it used 0.75
+    // of a core at 32 connections, 0.86 with two in flight). SQLite runs one transaction at a time
+    // anyway, so a second batch would only be smaller.
+    this.creates = new GroupCommit((tenantId, items) => this.createUsers(tenantId, items), {
+      inFlight: deps.db.dialect === 'postgres' ? 2 : 1,
+    });
+  }
 
   // ---- Users -------------------------------------------------------------------------------
 
