@@ -179,7 +179,7 @@ describe.each(DATABASES)('SCIM group listings on $name', (target) => {
   it('the members of a page are one statement, whatever the number of groups on it; an overflowing page takes two more', async () => {
     const { call } = await world([1, 1, 1, 1], 5);
     const listing = async (path: string) => {
-      await call('GET', path); // the tenant's total is then known for a moment (ListTotals)
+      await call('GET', path); // the tenant's total is then known for a moment (ListCaches.totals)
       return statements(() => call('GET', path));
     };
     for (const count of [1, 4]) {

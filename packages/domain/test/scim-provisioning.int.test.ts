@@ -275,7 +275,7 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       const statements = async (count: number) =>
         (await statementsOf(t.db, () => call('GET', `/Users?count=${count}&attributes=userName,groups`)))
           .length;
-      await statements(1); // the tenant's total is then known for a moment (ListTotals)
+      await statements(1); // the tenant's total is then known for a moment (ListCaches.totals)
       const four = await statements(4);
       expect(four).toBe(await statements(1));
       expect(four).toBeLessThanOrEqual(3);

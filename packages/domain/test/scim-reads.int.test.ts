@@ -230,6 +230,30 @@ describe.each(DATABASES)('SCIM hot reads on $name', (target) => {
     }
   });
 
+  it('a page asked for after a write starts where the order now says, not where a walk left off', async () => {
+    const fresh = scimClient(w, (await makeTenant(w)).tenant.id).call;
+    for (const n of [10, 11, 12, 13, 14, 15]) await fresh('POST', '/Users', { userName: `u${n}@y.test` });
+    const same = async (extra: string) =>
+      expect(answer(await fresh('GET', `/Users?${extra}`)), extra).toBe(
+        answer(await fresh('GET', `/Users?${extra}&sortBy=userName`)),
+      );
+    for (const filter of ['', `&filter=${encodeURIComponent('userName ew "@y.test"')}`]) {
+      // The first page leaves a cursor for startIndex=3; users then arrive in front of it.
+      await fresh('GET', `/Users?startIndex=1&count=2${filter}`);
+      for (const n of [1, 2, 3]) await fresh('POST', '/Users', { userName: `a${n}${filter.length}@y.test` });
+      await same(`startIndex=3&count=2${filter}`);
+      // And after a removal in front of it.
+      await fresh('GET', `/Users?startIndex=1&count=2${filter}`);
+      const first = await fresh(
+        'GET',
+        `/Users?filter=${encodeURIComponent(`userName eq "a1${filter.length}@y.test"`)}`,
+      );
+      const id = String((first.body.Resources as Array<{ id: string }>)[0]?.id);
+      expect((await fresh('DELETE', `/Users/${id}`)).status).toBe(204);
+      await same(`startIndex=3&count=2${filter}`);
+    }
+  });
+
   it('a first page shorter than count needs no separate count', async () => {
     const fresh = scimClient(w, (await makeTenant(w)).tenant.id).call;
     await fresh('POST', '/Users', { userName: 'solo@x.test' });

@@ -35,9 +35,7 @@ import {
   listUsers,
   membersOf,
   membersWithin,
-  ListTotals,
-  PageCursors,
-  type ListCaches,
+  ListCaches,
   type ListedMembers,
   type ListQuery,
   type MemberRef,
@@ -87,7 +85,7 @@ interface NewUser {
 }
 
 export class ProvisioningService {
-  private readonly lists: ListCaches = { cursors: new PageCursors(), totals: new ListTotals() };
+  private readonly lists = new ListCaches();
   private readonly creates: GroupCommit<NewUser, Provisioned<User>>;
 
   constructor(private readonly deps: ServiceDeps) {
@@ -315,10 +313,10 @@ export class ProvisioningService {
     });
   }
 
-  /** One transaction; once it commits, this replica's cached totals of the tenant are stale. */
+  /** One transaction; once it commits, this replica's listing caches of the tenant are stale. */
   private async write<T>(scope: { tenantId: string }, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.deps.db.transaction(work);
-    this.lists.totals.forget(scope.tenantId);
+    this.lists.forget(scope.tenantId);
     return result;
   }
 

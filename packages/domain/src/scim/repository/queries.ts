@@ -40,49 +40,39 @@ export interface Page<T> {
 const userSelection = (alias: string) => USER_FIELDS.map((f) => `${alias}.${f}`);
 
 /**
- * Where the next page starts, per (tenant, filter, startIndex): IdPs walk a listing page after page,
- * and a seek on the sort key costs the same on the last page as on the first, where OFFSET would
- * walk every row before it. Bounded; a miss falls back to OFFSET.
+ * What one tenant's listings learnt, kept for a moment (`ttlMs`): this replica's SCIM writes forget a
+ * tenant's entries at once (`ListCaches.forget`); changes made elsewhere (another replica, the console,
+ * the CLI) show once an entry has expired. RFC 7644 §3.4.2.4 promises no frozen listing while
+ * resources change, but an entry must not outlive the walk it was made for. Bounded: past `perTenant`
+ * entries a tenant's oldest goes, past 1,000 tenants every tenant's.
  */
-export class PageCursors {
-  private readonly entries = new Map<string, string>();
-  constructor(private readonly capacity = 5_000) {}
+export class TenantMemo<V> {
+  private readonly byTenant = new Map<string, Map<string, { value: V; until: number }>>();
 
-  get(key: string): string | undefined {
-    return this.entries.get(key);
-  }
+  constructor(
+    private readonly ttlMs: number,
+    private readonly perTenant: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
-  set(key: string, value: string): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-  }
-}
-
-/**
- * Totals of broad listings, per tenant, for a moment: an IdP walking 1,000 pages of 100 users would
- * otherwise count the whole tenant 1,000 times. This replica's SCIM writes clear a tenant's totals;
- * changes made elsewhere show within `ttlMs` (RFC 7644 §3.4.2.4 does not promise a frozen total
- * while resources change).
- */
-export class ListTotals {
-  private readonly byTenant = new Map<string, Map<string, { total: number; until: number }>>();
-  constructor(private readonly ttlMs = 2_000) {}
-
-  get(tenantId: string, key: string): number | undefined {
+  get(tenantId: string, key: string): V | undefined {
     const hit = this.byTenant.get(tenantId)?.get(key);
-    return hit && hit.until > performance.now() ? hit.total : undefined;
+    return hit && hit.until > this.now() ? hit.value : undefined;
   }
 
-  set(tenantId: string, key: string, total: number): void {
-    if (this.byTenant.size > 1_000) this.byTenant.clear();
-    const totals = this.byTenant.get(tenantId) ?? new Map<string, { total: number; until: number }>();
-    if (totals.size > 100) totals.clear();
-    totals.set(key, { total, until: performance.now() + this.ttlMs });
-    this.byTenant.set(tenantId, totals);
+  set(tenantId: string, key: string, value: V): void {
+    let entries = this.byTenant.get(tenantId);
+    if (!entries) {
+      if (this.byTenant.size >= 1_000) this.byTenant.clear();
+      entries = new Map();
+      this.byTenant.set(tenantId, entries);
+    }
+    entries.delete(key);
+    entries.set(key, { value, until: this.now() + this.ttlMs });
+    if (entries.size > this.perTenant) {
+      const oldest = entries.keys().next().value;
+      if (oldest !== undefined) entries.delete(oldest);
+    }
   }
 
   forget(tenantId: string): void {
@@ -90,10 +80,23 @@ export class ListTotals {
   }
 }
 
-/** Caches for the listings: where walked pages continue, and recent totals. */
-export interface ListCaches {
-  cursors: PageCursors;
-  totals: ListTotals;
+/** Caches for the listings of one replica. */
+export class ListCaches {
+  /**
+   * Where the next page of a walk starts, per (filter, order, startIndex): the last userName key of
+   * the page before. IdPs walk a listing page after page, and a seek on the sort key costs the same
+   * on the last page as on the first, where OFFSET reads every row before it. A walk asks for its
+   * next page within milliseconds; a miss falls back to OFFSET and the walk seeks again after it.
+   */
+  readonly cursors = new TenantMemo<string>(10_000, 5_000);
+  /** Totals of broad listings: an IdP walking 1,000 pages of 100 users would count them 1,000 times. */
+  readonly totals = new TenantMemo<number>(2_000, 100);
+
+  /** After a write to the tenant's users or groups: their pages may start elsewhere now. */
+  forget(tenantId: string): void {
+    this.cursors.forget(tenantId);
+    this.totals.forget(tenantId);
+  }
 }
 
 function withFilter<T extends object>(
@@ -162,7 +165,7 @@ function keyedPage<T>(rows: T[], q: ListQuery): Page<T> {
 }
 
 /**
- * The page and its total: a recent total (ListTotals), or one implied by a first page shorter than
+ * The page and its total: a recent total (ListCaches.totals), or one implied by a first page shorter than
  * asked for (it holds every match), or else a count.
  */
 async function countedPage<T extends object>(
@@ -230,9 +233,10 @@ export async function listUsers(
         .offset(q.startIndex - 1)
         .limit(q.count)
         .getMany();
-    // The default order is the unique userName key: seekable (PageCursors) and served by its index.
-    const cursorKey = `${tenantId}\u0000${filterKey}\u0000${dir}`;
-    const after = q.startIndex > 1 ? caches.cursors.get(`${cursorKey}\u0000${q.startIndex}`) : undefined;
+    // The default order is the unique userName key: seekable (ListCaches.cursors) and served by its index.
+    const cursorKey = `${filterKey}\u0000${dir}`;
+    const after =
+      q.startIndex > 1 ? caches.cursors.get(tenantId, `${cursorKey}\u0000${q.startIndex}`) : undefined;
     const rows = q.filter
       ? await filteredPage(base(), q, after)
       : await usersPage(db, tenantId, {
@@ -243,7 +247,7 @@ export async function listUsers(
         });
     const last = rows.at(-1);
     if (rows.length === q.count && last?.userNameKey) {
-      caches.cursors.set(`${cursorKey}\u0000${q.startIndex + rows.length}`, last.userNameKey);
+      caches.cursors.set(tenantId, `${cursorKey}\u0000${q.startIndex + rows.length}`, last.userNameKey);
     }
     return rows;
   };

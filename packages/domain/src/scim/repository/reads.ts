@@ -20,7 +20,7 @@ export const USER_FIELDS = [
   'email',
   'emailKey',
   'userName',
-  // Where the next page of the default order starts (PageCursors): the stored key itself.
+  // Where the next page of the default order starts (ListCaches.cursors): the stored key itself.
   'userNameKey',
   'externalId',
   'givenName',
@@ -291,7 +291,7 @@ export async function groupById(db: Database, tenantId: string, id: string): Pro
 export interface UserPageQuery {
   descending: boolean;
   count: number;
-  /** Where the page starts: after this userName key (a seek, PageCursors), else at this offset. */
+  /** Where the page starts: after this userName key (a seek, ListCaches.cursors), else at this offset. */
   after?: string | undefined;
   offset: number;
 }
