@@ -75,6 +75,11 @@ describe('the PATCH normaliser', () => {
     [{ op: 'replace', path: 'emails[nope eq "a"].value', value: 1 }, 'invalidPath'],
     [{ op: 'replace', value: 'not an object' }, 'invalidValue'],
     [{ op: 'remove', path: 'members[display eq "x"]' }, 'invalidFilter'],
+    // Without a value nothing says what to add or replace with (explicit `null` clears).
+    [{ op: 'add', path: 'title' }, 'invalidValue'],
+    [{ op: 'Replace', path: 'nickName' }, 'invalidValue'],
+    [{ op: 'replace', path: 'members' }, 'invalidValue'],
+    [{ op: 'add' }, 'invalidValue'],
   ])('%o is %s', (op, scimType) => {
     const type = String((op as { path?: string }).path).startsWith('members') ? Group : User;
     expect(scimTypeOf(() => normalizePatch(patch(op), type))).toBe(scimType);

@@ -96,6 +96,11 @@ export function lowerCaseOp(op: RawOp): RawOp & { op: PatchVerb } {
   if (verb !== 'add' && verb !== 'replace' && verb !== 'remove') {
     throw scimInvalid('invalidSyntax', `"${op.op}" is not a PATCH operation (add, replace or remove).`);
   }
+  // RFC 7644 §3.5.2.1 and §3.5.2.3: both MUST carry a value. Without this check a missing one read
+  // as "clear" (`null` is how IdPs say that) and emptied the attribute, a group's members included.
+  if (verb !== 'remove' && !('value' in op)) {
+    throw scimInvalid('invalidValue', `An "${verb}" operation carries a "value" (RFC 7644 §3.5.2).`);
+  }
   return { ...op, op: verb };
 }
 
