@@ -61,6 +61,12 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       required: true,
     });
     expect((await t.request('GET', '/Schemas/urn:nope')).status).toBe(404);
+    // RFC 7644 §4: a filter on discovery is refused, never taken as matched.
+    for (const path of ['/Schemas', '/ResourceTypes', '/ServiceProviderConfig']) {
+      const filtered = await t.request('GET', `${path}?filter=${encodeURIComponent('id eq "x"')}`);
+      expect(filtered.status, path).toBe(403);
+      expect(await json(filtered)).toMatchObject({ status: '403', schemas: [ERROR] });
+    }
   });
 
   it('answers carry the API security headers and echo a valid X-Request-Id; the mount matches in any case', async () => {

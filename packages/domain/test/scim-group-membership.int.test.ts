@@ -509,6 +509,28 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
       });
     });
 
+    it('renames of members and adds of them to a group, side by side, all succeed', async () => {
+      // A rename moves its groups' versions while holding the user; a group add holds the group
+      // while it waits for the user (FOR KEY SHARE): the rename skips a group being written.
+      const { call, ids, group } = await world(12);
+      const g = await group('Renamed members');
+      const statuses = new Set<number>();
+      for (let r = 0; r < 6; r += 1) {
+        const pair = ids.slice(r * 2, r * 2 + 2);
+        await call('PATCH', `/Groups/${g}`, add(pair.slice(0, 1)));
+        const rename = (id: string) =>
+          call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'displayName', value: `Round ${r}` }));
+        const answers = await Promise.all([
+          rename(pair[0] ?? ''),
+          call('PATCH', `/Groups/${g}`, add(pair)),
+          rename(pair[1] ?? ''),
+        ]);
+        for (const a of answers) statuses.add(a.status);
+      }
+      expect([...statuses].sort()).toEqual([200, 204]);
+      expect(await members(g)).toEqual([...ids].sort());
+    });
+
     it('rounds of concurrent member adds and removals leave no membership or team role to a removed user', async () => {
       const rounds = 15;
       const perRound = 4;

@@ -190,6 +190,29 @@ describe('resource bodies (POST, PUT) go through the same quirks', () => {
   });
 });
 
+describe('a resource body’s schemas', () => {
+  it.each([
+    [{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], userName: 'a' }],
+    [{ schemas: ['urn:bogus'], userName: 'a' }],
+    [{ schemas: 'urn:ietf:params:scim:schemas:core:2.0:User', userName: 'a' }],
+    [{ schemas: [], userName: 'a' }],
+  ])('that do not list the type’s own (%j) are invalidSyntax', (body) => {
+    expect(scimTypeOf(() => normalizeResource(body, User))).toBe('invalidSyntax');
+  });
+
+  it('may be absent, or list extensions and other URNs beside the type’s own, in any case', () => {
+    expect(normalizeResource({ userName: 'a' }, User)).toMatchObject({ userName: 'a' });
+    const entraGroup = {
+      schemas: [
+        'URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:GROUP',
+        'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group',
+      ],
+      displayName: 'G',
+    };
+    expect(normalizeResource(entraGroup, Group)).toMatchObject({ displayName: 'G' });
+  });
+});
+
 describe('applying PATCH operations (RFC 7644 §3.5.2)', () => {
   const base = {
     userName: 'bjensen',

@@ -549,6 +549,62 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     expect((await call('DELETE', `/Users/${id}`, undefined, { ifMatch: '*' })).status).toBe(204);
   });
 
+  it('a group’s version moves when a member is removed or renamed from the user’s side', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const id = async (body: Record<string, unknown>) => String((await call('POST', '/Users', body)).body.id);
+    const [ann, ben, cat] = [
+      await id({ userName: 'ann@x.test' }),
+      await id({ userName: 'ben@x.test' }),
+      await id({ userName: 'cat@x.test', displayName: 'Cat' }),
+    ];
+    const group = await call('POST', '/Groups', {
+      displayName: 'Watched',
+      members: [ann, ben, cat].map((value) => ({ value })),
+    });
+    const path = `/Groups/${String(group.body.id)}`;
+    const version = async () => String((await call('GET', path)).headers['ETag']);
+    const before = await version();
+    const lastModified = (group.body.meta as { lastModified: string }).lastModified;
+    w.clock.advance(60_000);
+    // Not shown in the group: the group stays as it was.
+    await call('PATCH', `/Users/${ann}`, patch({ op: 'replace', path: 'title', value: 'Chief' }));
+    expect(await version()).toBe(before);
+    expect((await call('GET', path, undefined, { ifNoneMatch: before })).status).toBe(304);
+    // Its member's name (`display`) changes.
+    await call('PATCH', `/Users/${cat}`, patch({ op: 'replace', path: 'displayName', value: 'Catherine' }));
+    const renamed = await version();
+    expect(renamed).not.toBe(before);
+    const fresh = await call('GET', path, undefined, { ifNoneMatch: before });
+    expect(fresh.status).toBe(200);
+    expect((fresh.body.meta as { lastModified: string }).lastModified > lastModified).toBe(true);
+    // A member removed by DELETE /Users, and one removed by the console.
+    expect((await call('DELETE', `/Users/${ben}`)).status).toBe(204);
+    const deleted = await version();
+    expect(deleted).not.toBe(renamed);
+    await w.services.users.remove(tn.ownerActor, ann);
+    expect(await version()).not.toBe(deleted);
+    const members = (await call('GET', path)).body.members as Array<{ value: string; display: string }>;
+    expect(members).toHaveLength(1);
+    expect(members[0]).toMatchObject({ value: cat, display: 'Catherine' });
+  });
+
+  it('a user asked for with groups is sent whole: groups change without the user’s version', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const user = String((await call('POST', '/Users', { userName: 'member@x.test' })).body.id);
+    const group = await call('POST', '/Groups', { displayName: 'Old name', members: [{ value: user }] });
+    await call(
+      'PATCH',
+      `/Groups/${String(group.body.id)}`,
+      patch({ op: 'replace', path: 'displayName', value: 'New name' }),
+    );
+    const asked = await call('GET', `/Users/${user}?attributes=groups`, undefined, { ifNoneMatch: 'W/"1"' });
+    expect(asked.status).toBe(200);
+    expect(asked.body.groups).toMatchObject([{ display: 'New name' }]);
+    expect((await call('GET', `/Users/${user}`, undefined, { ifNoneMatch: 'W/"1"' })).status).toBe(304);
+  });
+
   it('an unchanged resend writes nothing and keeps the version', async () => {
     const tn = await makeTenant(w);
     const { call } = scimClient(w, tn.tenant.id);
@@ -595,6 +651,46 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       expect.objectContaining({ value: String(ops[0]?.['location']).split('/').pop() }),
     ]);
     expect((await call('GET', q('userName eq "never@x.test"'))).body.totalResults).toBe(0);
+  });
+
+  it('a Bulk operation that cannot run fails alone, and every result but a failed POST names its resource', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const user = String((await call('POST', '/Users', { userName: 'kept@x.test' })).body.id);
+    const gone = String((await call('POST', '/Users', { userName: 'gone@x.test' })).body.id);
+    const res = await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'GET', path: `/Users/${user}` },
+        { method: 'POST', path: '/Bogus', data: {} },
+        { method: 'POST', path: '/Users', bulkId: 'b', data: { userName: 'bulk-b@x.test' } },
+        { method: 'POST', path: '/Users', bulkId: 'b', data: { userName: 'bulk-c@x.test' } },
+        'not an operation',
+        {
+          method: 'PATCH',
+          path: `/Users/${user}`,
+          data: patch({ op: 'replace', path: 'title', value: 'T' }),
+        },
+        { method: 'DELETE', path: `/Users/${gone}` },
+        { method: 'DELETE', path: '/Users/unknown-id' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    expect(ops.map((o) => o['status'])).toEqual(['400', '400', '201', '400', '400', '200', '204', '404']);
+    const base = 'https://gatehouse.test/scim/v2';
+    expect(ops.map((o) => o['location'])).toEqual([
+      undefined,
+      undefined,
+      expect.stringMatching(`^${base}/Users/`),
+      undefined,
+      undefined,
+      `${base}/Users/${user}`,
+      `${base}/Users/${gone}`,
+      `${base}/Users/unknown-id`,
+    ]);
+    expect((await call('GET', q('userName eq "bulk-c@x.test"'))).body.totalResults).toBe(0);
+    expect((await call('GET', `/Users/${gone}`)).status).toBe(404);
   });
 
   it('a Bulk request over maxOperations is refused whole', async () => {

@@ -348,11 +348,18 @@ describe.each(DATABASES)('SSO sign-in (domain) on $name', (target) => {
     });
 
     // out of Admins at the IdP: the next sign-in takes the manager role away
+    const version = async (id: string) => (await opened.db.manager.findOneByOrFail(Group, { id })).version;
+    const [engineeringBefore, adminsBefore] = [await version(engineering.id), await version(admins.id)];
     await roundTrip(`g@${t.domain}`, { sub: 'sg', groups: ['engineering'] });
     expect(await world.services.actors.forUser(t.tenant.id, user.id)).toMatchObject({
       tenantRole: 'member',
       teamRoles: { [team.id]: 'editor' },
     });
+    // The group that lost a member is a changed group (its SCIM version); the one that did not is not.
+    expect([await version(engineering.id), await version(admins.id)]).toEqual([
+      engineeringBefore,
+      adminsBefore + 1,
+    ]);
     // no claim at all (Entra's overage): memberships stay
     await roundTrip(`g@${t.domain}`, { sub: 'sg' });
     expect(await opened.db.manager.countBy(GroupMember, { userId: user.id })).toBe(1);

@@ -1,7 +1,7 @@
 // The SCIM 2.0 protocol (RFC 7644), framework-free: a plain request in, `{ status, body }` out. The
 // gateway's adapter checks the bearer token and media type, parses JSON and writes the answer;
 // errors are thrown as DomainErrors and mapped to statuses by the gateway (STYLE §3).
-import { Conflict, InvalidInput, NotFound } from '../errors.js';
+import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../errors.js';
 import type { Group } from '../entities/index.js';
 import type { ActorContext } from '../services/context.js';
 import type { IfMatch, ProvisioningService, Provisioned } from '../services/provisioning.service.js';
@@ -125,12 +125,12 @@ export class ScimHandler {
           : undefined;
       case 'serviceproviderconfig':
         return method === 'GET' && id === undefined
-          ? (r) => this.ok(serviceProviderConfig(r.baseUrl, this.opts))
+          ? unfiltered((r) => this.ok(serviceProviderConfig(r.baseUrl, this.opts)))
           : undefined;
       case 'resourcetypes':
-        return method === 'GET' ? (r, rid) => this.resourceTypes(r, rid) : undefined;
+        return method === 'GET' ? unfiltered((r, rid) => this.resourceTypes(r, rid)) : undefined;
       case 'schemas':
-        return method === 'GET' ? (r, sid) => this.schemas(r, sid) : undefined;
+        return method === 'GET' ? unfiltered((r, sid) => this.schemas(r, sid)) : undefined;
       case 'bulk':
         return method === 'POST' && id === undefined ? (r) => this.bulk(r) : undefined;
       case 'users':
@@ -230,8 +230,12 @@ export class ScimHandler {
 
   private async getUser(req: ScimRequest, id: string): Promise<ScimResult> {
     const user = await this.provisioning.getUser(req.actor, id);
-    if (notModified(req, user.version)) return notModifiedResult('User', user);
-    return this.userResponse(req, user, 200, projectionOf(req.query));
+    const projection = projectionOf(req.query);
+    // The version counts the user's own attributes. `groups` comes from the groups (renaming or
+    // removing one does not touch its thousands of members), so an answer with it is always sent whole.
+    const withGroups = includes(RESOURCE_TYPES.User, projection, 'groups');
+    if (!withGroups && notModified(req, user.version)) return notModifiedResult('User', user);
+    return this.userResponse(req, user, 200, projection);
   }
 
   private async listUsers(req: ScimRequest, params: Json): Promise<ScimResult> {
@@ -467,22 +471,23 @@ export class ScimHandler {
       const entry: Json = { method: op.method };
       if (op.bulkId !== undefined) entry['bulkId'] = op.bulkId;
       try {
+        if (op.invalid) throw op.invalid;
+        const path = resolveBulkIds(op.path, created);
+        // RFC 7644 §3.7.3: every result but a failed POST names the resource it was about.
+        if (op.method !== 'POST') entry['location'] = `${req.baseUrl}${path}`;
         const result = await this.handle({
           ...req,
           method: op.method,
-          path: resolveBulkIds(op.path, created),
+          path,
           query: {},
           body: resolveBulkIds(op.data, created),
           ifMatch: op.version,
           ifNoneMatch: undefined,
         });
-        const location =
-          result.resourceId && result.resourceType !== 'Bulk'
-            ? `${req.baseUrl}/${result.resourceType}s/${result.resourceId}`
-            : undefined;
         if (op.method === 'POST' && op.bulkId !== undefined && result.resourceId)
           created.set(op.bulkId, result.resourceId);
-        if (location && op.method !== 'DELETE') entry['location'] = location;
+        if (result.resourceId && result.resourceType !== 'Bulk')
+          entry['location'] = `${req.baseUrl}/${result.resourceType}s/${result.resourceId}`;
         if (result.headers?.['ETag']) entry['version'] = result.headers['ETag'];
         entry['status'] = String(result.status);
         if (result.deprovisioned) {
@@ -517,6 +522,22 @@ function decodeId(segment: string, req: ScimRequest): string {
   } catch {
     throw noRoute(req);
   }
+}
+
+/**
+ * RFC 7644 §4: a discovery endpoint given a filter SHOULD answer 403, so that no client takes the
+ * whole document for the resources its filter matched.
+ */
+function unfiltered(route: Route): Route {
+  return (req, id) => {
+    if (Object.keys(req.query).some((k) => k.toLowerCase() === 'filter')) {
+      throw new PermissionDenied(
+        'scim.discovery_filter',
+        'Discovery endpoints take no filter (RFC 7644 §4).',
+      );
+    }
+    return route(req, id);
+  };
 }
 
 function noRoute(req: ScimRequest): NotFound {
@@ -639,11 +660,14 @@ function preconditionOf(req: ScimRequest): IfMatch | undefined {
 }
 
 interface BulkOperation {
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** As sent (upper case) when it is one of POST, PUT, PATCH, DELETE. */
+  method: string;
   path: string;
   bulkId?: string;
   version?: string;
   data?: unknown;
+  /** Why the operation cannot run: it fails alone, and the others still run (RFC 7644 §3.7.3). */
+  invalid?: Error;
 }
 
 function bulkBody(
@@ -673,21 +697,27 @@ function bulkBody(
   }
   const seen = new Set<string>();
   const operations = raw.map((op, i): BulkOperation => {
-    if (!isObject(op)) throw scimInvalid('invalidSyntax', `Operations[${i}] is not an object.`);
+    if (!isObject(op)) {
+      return {
+        method: '',
+        path: '',
+        invalid: scimInvalid('invalidSyntax', `Operations[${i}] is not an object.`),
+      };
+    }
     const method = typeof op['method'] === 'string' ? op['method'].toUpperCase() : '';
-    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
-      throw scimInvalid('invalidValue', `Operations[${i}].method is POST, PUT, PATCH or DELETE.`);
-    }
-    const path = op['path'];
-    if (typeof path !== 'string' || !/^\/(Users|Groups)(\/|$)/i.test(path)) {
-      throw scimInvalid('invalidValue', `Operations[${i}].path names /Users or /Groups.`);
-    }
-    const out: BulkOperation = { method: method as BulkOperation['method'], path };
+    const path = typeof op['path'] === 'string' ? op['path'] : '';
+    const out: BulkOperation = { method, path };
     if (typeof op['bulkId'] === 'string') {
-      if (seen.has(op['bulkId']))
-        throw scimInvalid('invalidValue', `bulkId "${op['bulkId']}" is used twice.`);
+      if (seen.has(op['bulkId'])) {
+        out.invalid = scimInvalid('invalidValue', `bulkId "${op['bulkId']}" is used twice.`);
+      }
       seen.add(op['bulkId']);
       out.bulkId = op['bulkId'];
+    }
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
+      out.invalid = scimInvalid('invalidValue', `Operations[${i}].method is POST, PUT, PATCH or DELETE.`);
+    } else if (!/^\/(Users|Groups)(\/|$)/i.test(path)) {
+      out.invalid = scimInvalid('invalidValue', `Operations[${i}].path names /Users or /Groups.`);
     }
     if (typeof op['version'] === 'string') out.version = op['version'];
     if ('data' in op) out.data = op['data'];

@@ -11,6 +11,7 @@ import { createDraftsSpaces } from '../repositories/teams.repository.js';
 import { countOtherActiveOwners, revokeUserSessions } from '../repositories/users.repository.js';
 import { rawRows } from '../repositories/positional.js';
 import { insertRowsUnlessTaken, updateColumns } from '../repositories/write.js';
+import { lockTenantRow } from '../repositories/tenants.repository.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
 import {
   groupColumns,
@@ -27,6 +28,7 @@ import {
   removeAllMembers,
   removeMembers,
   replaceMembers,
+  touchGroups,
   unknownUsers,
 } from '../scim/repository/members.js';
 import {
@@ -267,6 +269,10 @@ export class ProvisioningService {
   async deleteUser(actor: ActorContext, id: string, ifMatch?: IfMatch): Promise<Provisioned<null>> {
     authorize(actor, 'user:provision');
     return this.write(actor, async (tx) => {
+      // Before the user's row, as group writes lock it (touchGroups): the removal moves the
+      // versions of the user's groups, and a group write adding this user holds the group while it
+      // waits for the user.
+      await lockTenantRow(tx, actor.tenantId);
       const user = await this.lockLiveUser(tx, actor, id, ifMatch);
       const now = this.deps.clock.now();
       const lastOwner = await this.isLastOwner(tx, user);
@@ -293,6 +299,7 @@ export class ProvisioningService {
         this.deps.clock,
       );
       await tx.delete(TeamMembership, { tenantId: user.tenantId, userId: user.id });
+      await touchGroups(tx, user.tenantId, { memberId: user.id }, now);
       await tx.delete(GroupMember, { tenantId: user.tenantId, userId: user.id });
       await this.deps.audit.record(tx, actor, {
         action: 'user.deprovisioned',
@@ -381,6 +388,10 @@ export class ProvisioningService {
         ),
       columns,
     );
+    // The name the user's groups show for this member (`display`, membersOf).
+    if ((columns.displayName ?? columns.userName) !== (user.displayName ?? user.userName)) {
+      await touchGroups(tx, user.tenantId, { memberId: user.id }, now, { skipLocked: true });
+    }
     const deactivated = user.active && !columns.active;
     const sessionsRevoked = deactivated
       ? await revokeUserSessions(tx, user.tenantId, user.id, 'deactivated', this.deps.clock)

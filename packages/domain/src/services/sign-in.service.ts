@@ -32,6 +32,7 @@ import { can } from '../permissions/index.js';
 import { createDraftsSpace } from '../repositories/teams.repository.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { findUserByEmail, foldKey, lockUserRow, sessionEnd } from '../repositories/users.repository.js';
+import { touchGroups } from '../scim/repository/members.js';
 import { insertRow, uniquely } from '../repositories/write.js';
 import type { ActorService } from './actor.service.js';
 import { systemActor, type ActorContext } from './context.js';
@@ -981,6 +982,7 @@ export class SignInService {
     const removed = [...current].filter((id) => !wanted.has(id));
     if (added.length === 0 && removed.length === 0) return;
     const now = this.deps.clock.now();
+    await touchGroups(tx, tenantId, { groupIds: [...added, ...removed] }, now);
     if (removed.length > 0) await tx.delete(GroupMember, { tenantId, userId: user.id, groupId: In(removed) });
     if (added.length > 0) {
       await tx

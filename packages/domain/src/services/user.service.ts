@@ -11,6 +11,7 @@ import { Conflict, InvalidInput, InvariantViolated, NotFound } from '../errors.j
 import type { TenantRole } from '../permissions/index.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { createDraftsSpace, getTeam } from '../repositories/teams.repository.js';
+import { touchGroups } from '../scim/repository/members.js';
 import { insertRow, uniquely } from '../repositories/write.js';
 import {
   countOtherActiveOwners,
@@ -350,6 +351,7 @@ export class UserService {
     );
     await revokeUserSessions(tx, user.tenantId, user.id, 'removed', this.deps.clock);
     await tx.delete(TeamMembership, { tenantId: user.tenantId, userId: user.id });
+    await touchGroups(tx, user.tenantId, { memberId: user.id }, now);
     await tx.delete(GroupMember, { tenantId: user.tenantId, userId: user.id });
   }
 }

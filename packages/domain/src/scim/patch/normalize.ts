@@ -353,6 +353,18 @@ export function toPatchBody(ops: CanonicalOp[]): { schemas: string[]; Operations
  */
 export function normalizeResource(body: unknown, type: ResourceTypeDef): Json {
   if (!isObject(body)) throw scimInvalid('invalidSyntax', `A ${type.name} is a JSON object.`);
+  // RFC 7643 §3: the schemas a body lists include its type's. A body without the attribute is taken
+  // as the endpoint's type (lenient clients omit it); one naming another type (a Group sent to
+  // /Users) is refused rather than read as something it is not.
+  const schemas = Object.entries(body).find(([k]) => k.toLowerCase() === 'schemas')?.[1];
+  const id = type.schema.id.toLowerCase();
+  if (
+    schemas !== undefined &&
+    schemas !== null &&
+    !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === id))
+  ) {
+    throw scimInvalid('invalidSyntax', `A ${type.name}'s "schemas" lists ${type.schema.id}.`);
+  }
   const out: Json = {};
   const core = coreAttributes(type.schema);
   for (const [key, value] of Object.entries(body)) {
