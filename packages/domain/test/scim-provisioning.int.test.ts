@@ -605,6 +605,93 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     expect((await call('GET', `/Users/${user}`, undefined, { ifNoneMatch: 'W/"1"' })).status).toBe(304);
   });
 
+  it('Entra’s work-email lookup finds a user by any of their work emails, through indexes', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const lookup = async (address: string) =>
+      ((await call('GET', q(`emails[type eq "work"].value eq "${address}"`))).body.Resources ?? []).map(
+        (r) => r['userName'],
+      );
+    const dora = String(
+      (
+        await call('POST', '/Users', {
+          userName: 'dora@x.test',
+          emails: [
+            { value: 'dora@x.test', type: 'work' },
+            { value: 'Dora.Second@x.test', type: 'Work' },
+            { value: 'dora@home.test', type: 'home' },
+          ],
+        })
+      ).body.id,
+    );
+    await call('POST', '/Users', { userName: 'eli@x.test', emails: [{ value: 'eli@x.test', type: 'work' }] });
+    expect(await lookup('dora@x.test')).toEqual(['dora@x.test']);
+    expect(await lookup('dora.second@x.test')).toEqual(['dora@x.test']);
+    expect(await lookup('ELI@x.test')).toEqual(['eli@x.test']);
+    expect(await lookup('dora@home.test')).toEqual([]);
+    const either = await call(
+      'GET',
+      q('emails[type eq "work"].value eq "eli@x.test" or userName eq "dora@x.test"'),
+    );
+    expect((either.body.Resources ?? []).map((r) => r['userName']).sort()).toEqual([
+      'dora@x.test',
+      'eli@x.test',
+    ]);
+    // Down to one work email, and up to two again by PATCH.
+    await call(
+      'PATCH',
+      `/Users/${dora}`,
+      patch({ op: 'remove', path: 'emails[value eq "Dora.Second@x.test"]' }),
+    );
+    expect(await lookup('dora.second@x.test')).toEqual([]);
+    const eli = String((await call('GET', q('userName eq "eli@x.test"'))).body.Resources?.[0]?.['id']);
+    await call(
+      'PATCH',
+      `/Users/${eli}`,
+      patch({ op: 'add', path: 'emails', value: [{ value: 'eli2@x.test', type: 'work' }] }),
+    );
+    expect(await lookup('eli2@x.test')).toEqual(['eli@x.test']);
+    if (t.db.dialect === 'sqlite') {
+      // The users are found through the (tenant, email) index, never by walking the tenant.
+      const sent = await statementsOf(t.db, () => lookup('eli2@x.test'));
+      const plans: string[] = [];
+      for (const st of sent) {
+        const plan: Array<{ detail: string }> = await t.db.dataSource.query(
+          `EXPLAIN QUERY PLAN ${st.sql}`,
+          st.params,
+        );
+        plans.push(...plan.map((row) => row.detail).filter((d) => /^(SEARCH|SCAN) u\b/.test(d)));
+      }
+      expect(plans).toEqual([
+        expect.stringContaining('idx_users_tenant_other_work_emails'),
+        expect.stringContaining('uq_users_tenant_email'),
+      ]);
+    }
+  });
+
+  it('a tenant with more users with several work emails than are listed still finds each of them', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const many = Array.from({ length: 202 }, (_, i) => i);
+    for (let i = 0; i < many.length; i += 50) {
+      await Promise.all(
+        many.slice(i, i + 50).map((n) =>
+          call('POST', '/Users', {
+            userName: `m${n}@x.test`,
+            emails: [
+              { value: `m${n}@x.test`, type: 'work' },
+              { value: `m${n}.alias@x.test`, type: 'work' },
+            ],
+          }),
+        ),
+      );
+    }
+    for (const address of ['m7.alias@x.test', 'm201@x.test']) {
+      const res = await call('GET', q(`emails[type eq "work"].value eq "${address}"`));
+      expect(res.body.totalResults, address).toBe(1);
+    }
+  });
+
   it('an unchanged resend writes nothing and keeps the version', async () => {
     const tn = await makeTenant(w);
     const { call } = scimClient(w, tn.tenant.id);

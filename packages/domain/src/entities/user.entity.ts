@@ -30,6 +30,11 @@ import {
 @Index('idx_users_tenant_created', ['tenantId', 'createdAt', 'id'])
 // Admin user list sorted by last sign-in (never-signed-in accounts last) with keyset paging.
 @Index('idx_users_tenant_last_sign_in', ['tenantId', 'lastSignInAt', 'id'])
+// The few users with more than one work email, read before a SCIM work-email lookup
+// (scim/repository/queries.ts, otherWorkEmailPrincipals).
+@Index('idx_users_tenant_other_work_emails', ['tenantId', 'otherWorkEmails'], {
+  where: 'other_work_emails = true',
+})
 export class User {
   @IdColumn() id!: string;
   @RefColumn() tenantId!: string;
@@ -42,6 +47,8 @@ export class User {
   @TextColumn(200, { nullable: true }) familyName!: string | null;
   @TextColumn(300, { nullable: true }) displayName!: string | null;
   @BoolColumn() active!: boolean;
+  /** The SCIM document lists work emails besides `email`, its first (scim/users.ts). */
+  @BoolColumn({ default: false }) otherWorkEmails!: boolean;
   /** Granted by a person; the effective role is the higher of this and `mappedTenantRole`. */
   @EnumColumn() tenantRole!: TenantRole;
   /** Granted by an IdP group mapping (never `owner`: owners are only made by owners). */

@@ -5,12 +5,14 @@ import { AddAuditFilterAndDeliveryIndexes1795623460586 as sqliteAddAuditFilterAn
 import { AddUsersLastSignInIndex1795623712066 as sqliteAddUsersLastSignInIndex1795623712066 } from './sqlite/1795623712066-AddUsersLastSignInIndex.js';
 import { AddUsersEmailKeyIndex1795626107953 as sqliteAddUsersEmailKeyIndex1795626107953 } from './sqlite/1795626107953-AddUsersEmailKeyIndex.js';
 import { AddSessionIdToken1796558314685 as sqliteAddSessionIdToken1796558314685 } from './sqlite/1796558314685-AddSessionIdToken.js';
+import { AddUserOtherWorkEmails1796566970567 as sqliteAddUserOtherWorkEmails1796566970567 } from './sqlite/1796566970567-AddUserOtherWorkEmails.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
 import { AddUsersLastSignInIndex1795623712066 as postgresAddUsersLastSignInIndex1795623712066 } from './postgres/1795623712066-AddUsersLastSignInIndex.js';
 import { AddUsersEmailKeyIndex1795626107953 as postgresAddUsersEmailKeyIndex1795626107953 } from './postgres/1795626107953-AddUsersEmailKeyIndex.js';
 import { AddSessionIdToken1796558314685 as postgresAddSessionIdToken1796558314685 } from './postgres/1796558314685-AddSessionIdToken.js';
+import { AddUserOtherWorkEmails1796566970567 as postgresAddUserOtherWorkEmails1796566970567 } from './postgres/1796566970567-AddUserOtherWorkEmails.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -22,6 +24,7 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteAddUsersLastSignInIndex1795623712066,
     sqliteAddUsersEmailKeyIndex1795626107953,
     sqliteAddSessionIdToken1796558314685,
+    sqliteAddUserOtherWorkEmails1796566970567,
   ],
   postgres: [
     postgresInit1795622177939,
@@ -30,5 +33,6 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     postgresAddUsersLastSignInIndex1795623712066,
     postgresAddUsersEmailKeyIndex1795626107953,
     postgresAddSessionIdToken1796558314685,
+    postgresAddUserOtherWorkEmails1796566970567,
   ],
 };

@@ -21,6 +21,7 @@ export interface UserColumns {
   active: boolean;
   email: string;
   emailKey: string | null;
+  otherWorkEmails: boolean;
 }
 
 /** Column limits (entities/user.entity.ts); longer values are the IdP's mistake, not a 500. */
@@ -47,14 +48,14 @@ function limited(value: unknown, field: keyof typeof LIMITS): string | null {
  * Entra's `emails[type eq "work"].value eq "…"` lookups are served by the email index.
  */
 export function principalEmail(doc: Json): string | null {
-  const emails = Array.isArray(doc['emails']) ? doc['emails'].filter(isObject) : [];
-  const pick =
-    emails.find((e) => typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work') ??
-    emails.find((e) => e['primary'] === true) ??
-    emails[0];
+  const emails = emailsOf(doc);
+  const pick = emails.find(isWork) ?? emails.find((e) => e['primary'] === true) ?? emails[0];
   const value = pick?.['value'];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
+
+const emailsOf = (doc: Json): Json[] => (Array.isArray(doc['emails']) ? doc['emails'].filter(isObject) : []);
+const isWork = (e: Json) => typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work';
 
 /** Validates a user document and derives the columns; `active` defaults to true (RFC 7643 §4.1.1). */
 export function userColumns(raw: Json): { doc: Json; columns: UserColumns } {
@@ -73,6 +74,8 @@ export function userColumns(raw: Json): { doc: Json; columns: UserColumns } {
     active: doc['active'] !== false,
     email: limited(email ?? userName, 'email') ?? userName,
     emailKey: email ? foldKey(email) : null,
+    // Only the principal (first) work email is in the email index; the others are found through this.
+    otherWorkEmails: emailsOf(doc).filter(isWork).length > 1,
   };
   return { doc: { ...doc, active: columns.active }, columns };
 }

@@ -919,6 +919,7 @@ export class SignInService {
       familyName: claimString(claims, 'family_name')?.slice(0, 200) ?? null,
       displayName: claimString(claims, 'name')?.slice(0, 300) ?? null,
       active: true,
+      otherWorkEmails: false,
       tenantRole: 'member',
       mappedTenantRole: null,
       source: 'sso-jit',

@@ -65,6 +65,7 @@ export async function createInvitedUser(
     familyName: null,
     displayName: null,
     active: true,
+    otherWorkEmails: false,
     tenantRole: input.tenantRole,
     mappedTenantRole: null,
     source: 'invite',

@@ -15,10 +15,12 @@ import { GROUP_FIELDS, groupsByKey, USER_FIELDS, usersByKey, usersPage, type Sci
 import {
   groupScope,
   groupSortColumn,
+  MAX_OTHER_WORK_EMAIL_USERS,
   uniqueGroupKey,
   uniqueUserKey,
   userScope,
   userSortColumn,
+  type WorkEmailKeys,
 } from './targets.js';
 
 export interface ListQuery {
@@ -204,8 +206,16 @@ export async function listUsers(
   if (!column) throw unsortable(q.sortBy);
   const key = q.filter && uniqueUserKey(q.filter);
   if (key) return keyedPage(await usersByKey(db, tenantId, key), q);
+  const workEmails: WorkEmailKeys = { wanted: false };
   const compile = (f: Filter, p: Params) =>
-    compileFilter(f, userScope('u', dialect), p, { dialect, unknownIsFalse: q.unknownIsFalse ?? false });
+    compileFilter(f, userScope('u', dialect, workEmails), p, {
+      dialect,
+      unknownIsFalse: q.unknownIsFalse ?? false,
+    });
+  if (q.filter) {
+    compile(q.filter, new Params('wk'));
+    if (workEmails.wanted) workEmails.others = await otherWorkEmailPrincipals(em, tenantId);
+  }
   const base = () =>
     withFilter(
       em
@@ -252,6 +262,23 @@ export async function listUsers(
     return rows;
   };
   return countedPage(caches, tenantId, `User\u0000${filterKey}`, q, page, base);
+}
+
+/**
+ * The principal email keys of the tenant's users with more than one work email, through their
+ * partial index; one more than `MAX_OTHER_WORK_EMAIL_USERS` says there are too many to list.
+ */
+async function otherWorkEmailPrincipals(em: EntityManager, tenantId: string): Promise<string[]> {
+  const rows: Array<{ email_key: string | null }> = await em
+    .createQueryBuilder(User, 'u')
+    .select('u.email_key', 'email_key')
+    .where('u.tenant_id = :tenantId AND u.other_work_emails = :flag AND u.user_name_key IS NOT NULL', {
+      tenantId,
+      flag: true,
+    })
+    .limit(MAX_OTHER_WORK_EMAIL_USERS + 1)
+    .getRawMany();
+  return rows.flatMap((r) => (r.email_key === null ? [] : [r.email_key]));
 }
 
 /** A page of a broad filter in the default order, from a cursor when one is known. */

@@ -119,17 +119,40 @@ function stringValue(eqs: Record<string, CompValue>, name: string): string | und
 }
 
 /**
- * `emails[type eq "work"].value eq "x"` (how Entra ID matches users by mail): a user with that
- * work email has it as their principal email (users.ts `principalEmail` prefers work), so the
- * unique email index narrows the search to at most one row before the JSON condition confirms it.
+ * What a work-email lookup needs to know of the tenant before it is compiled (queries.ts reads it
+ * when `wanted` says a filter asked).
  */
-function workEmailHint(alias: string): Collection['hint'] {
+export interface WorkEmailKeys {
+  /** Set by the compile when a filter looks users up by work email. */
+  wanted: boolean;
+  /** The principal email keys of the tenant's users with more than one work email (`otherWorkEmails`). */
+  others?: readonly string[];
+}
+
+/** Past this many users with several work emails, a work-email lookup reads the tenant's rows. */
+export const MAX_OTHER_WORK_EMAIL_USERS = 200;
+
+/**
+ * `emails[type eq "work"].value eq "x"` (how Entra ID matches users by mail): a user with that
+ * work email has it as their principal email (users.ts `principalEmail` takes the first work email),
+ * or is one of the few with more than one work email, whose principal keys were read first. Either
+ * way a list of keys narrows the search through the unique (tenant, email) index to a handful of rows
+ * before the JSON condition confirms it. A list of values, not an OR or a subquery: SQLite keeps no
+ * statistics, takes a tenant for ten rows, and walked the tenant's userName index for those.
+ */
+function workEmailHint(alias: string, keys: WorkEmailKeys): Collection['hint'] {
   return (inner: Filter, params: Params) => {
     const eqs = equalities(inner);
     const type = eqs && stringValue(eqs, 'type');
     const value = eqs && stringValue(eqs, 'value');
     if (type?.toLowerCase() !== 'work' || value === undefined) return undefined;
-    return `${alias}.email_key = ${params.add(foldKey(value))}`;
+    keys.wanted = true;
+    const others = keys.others ?? [];
+    if (others.length > MAX_OTHER_WORK_EMAIL_USERS) return undefined;
+    const listed = [foldKey(value), ...others].map((key) => params.add(key));
+    return listed.length === 1
+      ? `${alias}.email_key = ${listed[0]}`
+      : `${alias}.email_key IN (${listed.join(', ')})`;
   };
 }
 
@@ -155,7 +178,11 @@ const GROUP_COLUMNS: Record<string, (a: string) => Leaf> = {
 
 const columnKey = (r: ResolvedAttr) => (r.sub ? `${r.def.name}.${r.sub.name}` : r.def.name);
 
-export function userScope(alias: string, dialect: Dialect): Scope {
+export function userScope(
+  alias: string,
+  dialect: Dialect,
+  workEmails: WorkEmailKeys = { wanted: false },
+): Scope {
   return {
     resolve(path, params) {
       const r = resolveAttr(RESOURCE_TYPES.User, path);
@@ -165,7 +192,7 @@ export function userScope(alias: string, dialect: Dialect): Scope {
       if (r.def.name === 'meta') return undefined;
       if (r.def.name === 'groups' && r.schema !== null) return membershipCollection(alias, params, 'user');
       if (r.def.multiValued) {
-        const hint = r.def.name === 'emails' ? workEmailHint(alias) : undefined;
+        const hint = r.def.name === 'emails' ? workEmailHint(alias, workEmails) : undefined;
         return jsonCollection(alias, r.def.name, r.def, params, dialect, hint);
       }
       const keys = r.schema === RESOURCE_TYPES.User.schema.id || r.schema === null ? [] : [r.schema];
