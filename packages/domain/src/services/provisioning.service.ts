@@ -12,6 +12,7 @@ import { countOtherActiveOwners, revokeUserSessions } from '../repositories/user
 import { rawRows } from '../repositories/positional.js';
 import { insertRowsUnlessTaken, updateColumns } from '../repositories/write.js';
 import { lockTenantRow } from '../repositories/tenants.repository.js';
+import { touchGroups } from '../repositories/groups.repository.js';
 import { groupNotFound, scimInvalid, userNotFound } from '../scim/errors.js';
 import {
   groupColumns,
@@ -28,7 +29,6 @@ import {
   removeAllMembers,
   removeMembers,
   replaceMembers,
-  touchGroups,
   unknownUsers,
 } from '../scim/repository/members.js';
 import {

@@ -32,7 +32,7 @@ import { can } from '../permissions/index.js';
 import { createDraftsSpace } from '../repositories/teams.repository.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { findUserByEmail, foldKey, lockUserRow, sessionEnd } from '../repositories/users.repository.js';
-import { touchGroups } from '../scim/repository/members.js';
+import { touchGroups } from '../repositories/groups.repository.js';
 import { insertRow, uniquely } from '../repositories/write.js';
 import type { ActorService } from './actor.service.js';
 import { systemActor, type ActorContext } from './context.js';

@@ -11,7 +11,7 @@ import { Conflict, InvalidInput, InvariantViolated, NotFound } from '../errors.j
 import type { TenantRole } from '../permissions/index.js';
 import { lockTenant } from '../repositories/tenants.repository.js';
 import { createDraftsSpace, getTeam } from '../repositories/teams.repository.js';
-import { touchGroups } from '../scim/repository/members.js';
+import { touchGroups } from '../repositories/groups.repository.js';
 import { insertRow, uniquely } from '../repositories/write.js';
 import {
   countOtherActiveOwners,
