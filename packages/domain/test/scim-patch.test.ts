@@ -188,6 +188,48 @@ describe('resource bodies (POST, PUT) go through the same quirks', () => {
       [ENTERPRISE]: { department: 'R&D', manager: { value: 'm1' } },
     });
   });
+  it('keeps one primary value per attribute, the last one marked (RFC 7643 §2.4), as a PATCH does', () => {
+    const body = {
+      userName: 'a',
+      emails: [
+        { value: 'one@x.test', type: 'work', primary: true },
+        { value: 'two@x.test', type: 'work', primary: 'True' },
+        { value: 'three@x.test', type: 'home' },
+      ],
+      phoneNumbers: [{ value: '1', primary: true }],
+    };
+    expect(normalizeResource(body, User)).toMatchObject({
+      emails: [
+        { value: 'one@x.test', primary: false },
+        { value: 'two@x.test', primary: true },
+        { value: 'three@x.test' },
+      ],
+      phoneNumbers: [{ value: '1', primary: true }],
+    });
+    const ops = normalizePatch(patch({ op: 'replace', path: 'emails', value: body.emails }), User);
+    const patched = applyPatch({ userName: 'a' }, ops, { type: User, id: 'u' });
+    expect(patched['emails']).toEqual((normalizeResource(body, User) as { emails: unknown }).emails);
+  });
+
+  it('ignores read-only sub-attributes a client sends (the manager’s displayName, a member’s display)', () => {
+    const manager = { value: 'm1', displayName: 'Forged', $ref: '../Users/m1' };
+    expect(normalizeResource({ userName: 'a', [ENTERPRISE]: { manager } }, User)).toEqual({
+      userName: 'a',
+      [ENTERPRISE]: { manager: { value: 'm1', $ref: '../Users/m1' } },
+    });
+    expect(
+      normalizeResource({ displayName: 'G', members: [{ value: 'u1', display: 'Forged' }] }, Group),
+    ).toEqual({ displayName: 'G', members: [{ value: 'u1' }] });
+    expect(
+      normalizePatch(patch({ op: 'replace', path: `${ENTERPRISE}:manager`, value: manager }), User),
+    ).toEqual([
+      {
+        op: 'replace',
+        path: { path: { uri: ENTERPRISE, attr: 'manager' } },
+        value: { value: 'm1', $ref: '../Users/m1' },
+      },
+    ]);
+  });
 });
 
 describe('a resource body’s schemas', () => {

@@ -729,7 +729,7 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     const ops = res.body['Operations'] as Array<Record<string, unknown>>;
     expect(ops.map((o) => o['status'])).toEqual(['201', '201', '409', '409']);
     expect(ops[2]).toMatchObject({ bulkId: 'dup', response: { scimType: 'uniqueness' } });
-    expect(ops[3]).toMatchObject({ response: { scimType: 'invalidValue' } });
+    expect(ops[3]).toMatchObject({ response: { scimType: 'conflict' } });
     const group = await call(
       'GET',
       String(ops[1]?.['location']).replace('https://gatehouse.test/scim/v2', ''),
@@ -738,6 +738,78 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       expect.objectContaining({ value: String(ops[0]?.['location']).split('/').pop() }),
     ]);
     expect((await call('GET', q('userName eq "never@x.test"'))).body.totalResults).toBe(0);
+  });
+
+  it('Bulk runs an operation after the POSTs whose bulkIds it names, and answers in the order sent', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const res = await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'g',
+          data: { displayName: 'Forward', members: [{ value: 'bulkId:u1' }, { value: 'bulkId:u2' }] },
+        },
+        {
+          method: 'PATCH',
+          path: '/Users/bulkId:u2',
+          data: patch({ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'bulkId:u1' }),
+        },
+        { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'fwd1@x.test' } },
+        { method: 'POST', path: '/Users', bulkId: 'u2', data: { userName: 'fwd2@x.test' } },
+      ],
+    });
+    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    expect(ops.map((o) => [o['bulkId'], o['method'], o['status']])).toEqual([
+      ['g', 'POST', '201'],
+      [undefined, 'PATCH', '200'],
+      ['u1', 'POST', '201'],
+      ['u2', 'POST', '201'],
+    ]);
+    const idOf = (o: Record<string, unknown> | undefined) => String(o?.['location']).split('/').pop();
+    const group = await call('GET', `/Groups/${idOf(ops[0])}`);
+    expect((group.body['members'] as Array<{ value: string }>).map((m) => m.value).sort()).toEqual(
+      [idOf(ops[2]), idOf(ops[3])].sort(),
+    );
+    const u2 = await call('GET', `/Users/${idOf(ops[3])}`);
+    expect(u2.body[ENTERPRISE]).toEqual({ manager: expect.objectContaining({ value: idOf(ops[2]) }) });
+  });
+
+  it('Bulk answers 409 for circular bulkId references and for one whose POST failed, and writes nothing for them', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const res = await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'a',
+          data: { userName: 'circle-a@x.test', [ENTERPRISE]: { manager: { value: 'bulkId:b' } } },
+        },
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'b',
+          data: { userName: 'circle-b@x.test', [ENTERPRISE]: { manager: { value: 'bulkId:a' } } },
+        },
+        { method: 'POST', path: '/Users', bulkId: 'bad', data: { displayName: 'No userName' } },
+        {
+          method: 'POST',
+          path: '/Groups',
+          data: { displayName: 'Late', members: [{ value: 'bulkId:bad' }] },
+        },
+        { method: 'POST', path: '/Users/.search', bulkId: 's', data: { filter: 'userName pr' } },
+        { method: 'PATCH', path: '/Groups/.search', data: {} },
+      ],
+    });
+    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    expect(ops.map((o) => o['status'])).toEqual(['409', '409', '400', '409', '400', '400']);
+    expect(ops[0]).toMatchObject({ response: { scimType: 'conflict' } });
+    expect((await call('GET', '/Users?count=0')).body.totalResults).toBe(1); // the owner only
+    expect((await call('GET', '/Groups?count=0')).body.totalResults).toBe(0);
   });
 
   it('a Bulk operation that cannot run fails alone, and every result but a failed POST names its resource', async () => {

@@ -462,12 +462,13 @@ export class ScimHandler {
   private async bulk(req: ScimRequest): Promise<ScimResult> {
     const { operations, failOnErrors } = bulkBody(req.body, this.opts.bulkMaxOperations);
     const created = new Map<string, string>(); // bulkId → id
-    const results: Json[] = [];
+    const done: Array<{ index: number; entry: Json }> = [];
     let errors = 0;
     let sessionsRevoked = 0;
     let deprovisioned = false;
-    for (const op of operations) {
+    for (const index of bulkOrder(operations)) {
       if (failOnErrors !== undefined && errors >= failOnErrors) break;
+      const op = operations[index] as BulkOperation;
       const entry: Json = { method: op.method };
       if (op.bulkId !== undefined) entry['bulkId'] = op.bulkId;
       try {
@@ -500,8 +501,10 @@ export class ScimHandler {
         entry['status'] = String(described.status);
         entry['response'] = described.body;
       }
-      results.push(entry);
+      done.push({ index, entry });
     }
+    // In the order the client sent them, whatever order they ran in.
+    const results = done.sort((a, b) => a.index - b.index).map((d) => d.entry);
     const result: ScimResult = {
       status: 200,
       body: { schemas: [BULK_RESPONSE], Operations: results },
@@ -716,8 +719,14 @@ function bulkBody(
     }
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
       out.invalid = scimInvalid('invalidValue', `Operations[${i}].method is POST, PUT, PATCH or DELETE.`);
-    } else if (!/^\/(Users|Groups)(\/|$)/i.test(path)) {
-      out.invalid = scimInvalid('invalidValue', `Operations[${i}].path names /Users or /Groups.`);
+    } else if (method === 'POST' ? !/^\/(Users|Groups)\/?$/i.test(path) : !RESOURCE_PATH.test(path)) {
+      // A search (`/Users/.search`) is no Bulk operation (RFC 7644 §3.7): it would answer 200 and nothing.
+      out.invalid = scimInvalid(
+        'invalidValue',
+        method === 'POST'
+          ? `Operations[${i}].path of a POST is /Users or /Groups.`
+          : `Operations[${i}].path names a resource: /Users/<id> or /Groups/<id>.`,
+      );
     }
     if (typeof op['version'] === 'string') out.version = op['version'];
     if ('data' in op) out.data = op['data'];
@@ -726,20 +735,71 @@ function bulkBody(
   return fail === undefined ? { operations } : { operations, failOnErrors: fail as number };
 }
 
+/** `/Users/<id>` or `/Groups/<id>` (a `bulkId:` reference included); never `/.search`. */
+const RESOURCE_PATH = /^\/(Users|Groups)\/(?!\.search\/?$)[^/]+$/i;
+
+const BULK_REF = /bulkId:([^/"\s]+)/g;
+
+/** The bulkIds an operation refers to, in its path or anywhere in its data. */
+function bulkRefs(op: BulkOperation): string[] {
+  const refs: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.includes('bulkId:')) for (const m of v.matchAll(BULK_REF)) refs.push(m[1] as string);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (isObject(v)) Object.values(v).forEach(walk);
+  };
+  walk(op.path);
+  walk(op.data);
+  return refs;
+}
+
 /**
- * Replaces `bulkId:<id>` references (RFC 7644 §3.7.2) with the ids the earlier operations created.
- * A reference to an operation that has not run or failed is a 409, as the RFC allows.
+ * The order to run a Bulk request's operations in: the client's, except that an operation waits for
+ * the POSTs whose bulkIds it refers to (RFC 7644 §3.7.2 has the service provider resolve them, in
+ * whatever order they come). Operations that wait on each other in a circle run in the client's order
+ * and the first one's reference answers 409 (§3.7.1 allows that); so does a reference to a bulkId
+ * no valid POST defines, or to one whose POST failed.
+ */
+function bulkOrder(operations: BulkOperation[]): number[] {
+  const definedBy = new Map<string, number>();
+  operations.forEach((op, i) => {
+    if (op.method === 'POST' && op.bulkId !== undefined && !op.invalid && !definedBy.has(op.bulkId))
+      definedBy.set(op.bulkId, i);
+  });
+  const waitsFor = operations.map((op, i) =>
+    bulkRefs(op)
+      .map((ref) => definedBy.get(ref))
+      .filter((at): at is number => at !== undefined && at !== i),
+  );
+  const ran = new Set<number>();
+  const pending = operations.map((_op, i) => i);
+  const order: number[] = [];
+  while (pending.length > 0) {
+    const ready = pending.findIndex((i) => (waitsFor[i] as number[]).every((at) => ran.has(at)));
+    const [next] = pending.splice(ready < 0 ? 0 : ready, 1) as [number];
+    ran.add(next);
+    order.push(next);
+  }
+  return order;
+}
+
+/**
+ * Replaces `bulkId:<id>` references (RFC 7644 §3.7.2) with the ids of the resources the request's
+ * POSTs created. A reference no POST resolved (it failed, or the references are circular) is a 409,
+ * as RFC 7644 §3.7.1 allows.
  */
 function resolveBulkIds<T>(value: T, created: Map<string, string>): T {
   const replace = (s: string): string =>
-    s.replace(/bulkId:([^/"\s]+)/g, (_m, ref: string) => {
+    s.replace(BULK_REF, (_m, ref: string) => {
       const id = created.get(ref);
       if (id === undefined) {
+        // Not `uniqueness`, which a 409 otherwise means: the gateway's name for a 409 no keyword fits.
         throw new Conflict(
           'scim.bulk_id_unresolved',
-          `bulkId "${ref}" does not name a resource created earlier in this request.`,
+          `bulkId "${ref}" names no resource this request created.`,
           {
-            scimType: 'invalidValue',
+            scimType: 'conflict',
           },
         );
       }

@@ -347,3 +347,16 @@ export function extensionOf(type: ResourceTypeDef, key: string): SchemaDef | und
   const k = lower(key);
   return type.extensions.find((s) => k === lower(s.id) || k.startsWith(`${lower(s.id)}:`));
 }
+
+/**
+ * RFC 7643 §2.4: at most one value of a multi-valued attribute is primary. A list marking several
+ * (in a POST, a PUT or after a PATCH) keeps the last one marked, as a PATCH adding a new primary
+ * value demotes the one before it.
+ */
+export function singlePrimary(list: unknown[], def: AttrDef): unknown[] {
+  if (!def.subAttributes?.some((s) => s.name === 'primary')) return list;
+  const marked = (e: unknown) =>
+    typeof e === 'object' && e !== null && (e as Record<string, unknown>)['primary'] === true;
+  const last = list.map(marked).lastIndexOf(true);
+  return list.map((e, i) => (marked(e) && i !== last ? { ...(e as object), primary: false } : e));
+}

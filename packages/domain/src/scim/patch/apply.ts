@@ -4,7 +4,7 @@
 import { scimInvalid } from '../errors.js';
 import { equalities, matchesElement } from '../filter/evaluate.js';
 import { printPatchPath } from '../filter/printer.js';
-import { resolveAttr, type AttrDef, type ResourceTypeDef } from '../schemas.js';
+import { resolveAttr, singlePrimary, type AttrDef, type ResourceTypeDef } from '../schemas.js';
 import type { CanonicalOp } from './normalize.js';
 
 type Json = Record<string, unknown>;
@@ -160,15 +160,6 @@ function applyFiltered(container: Json, key: string, def: AttrDef, op: Canonical
     return { ...(isObject(e) ? e : {}), ...op.value };
   });
   container[key] = singlePrimary(updated, def);
-}
-
-/** RFC 7643 §2.4: at most one value is primary; the last one marked wins. */
-function singlePrimary(list: unknown[], def: AttrDef): unknown[] {
-  if (!def.subAttributes?.some((s) => s.name === 'primary')) return list;
-  const last = list.map((e) => isObject(e) && e['primary'] === true).lastIndexOf(true);
-  return list.map((e, i) =>
-    isObject(e) && e['primary'] === true && i !== last ? { ...e, primary: false } : e,
-  );
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

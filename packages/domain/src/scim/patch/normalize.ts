@@ -15,6 +15,7 @@ import {
   PATCH_OP,
   RESOURCE_TYPES,
   resolveAttr,
+  singlePrimary,
   type AttrDef,
   type ResolvedAttr,
   type ResourceTypeDef,
@@ -234,19 +235,24 @@ export function coerceBooleanStrings(op: TypedOp, _type: ResourceTypeDef): Typed
   return { ...op, value: coerceValue(op.value, def, op.attr.sub !== undefined || target !== undefined) };
 }
 
+/**
+ * Also drops read-only sub-attributes from a complex value (a manager's `displayName`, a member's
+ * `display`): the server sets them, and RFC 7644 §3.3/§3.5.1 has a client's values ignored.
+ */
 function coerceValue(value: unknown, def: AttrDef, isSub: boolean): unknown {
   if (def.type === 'boolean') return toBoolean(value);
   if (def.type !== 'complex' || isSub || !def.subAttributes) return value;
   const subs = def.subAttributes;
-  const coerceObject = (o: unknown) =>
-    isObject(o)
-      ? Object.fromEntries(
-          Object.entries(o).map(([k, v]) => {
-            const sub = findAttr(subs, k);
-            return [sub?.name ?? k, sub?.type === 'boolean' ? toBoolean(v) : v];
-          }),
-        )
-      : o;
+  const coerceObject = (o: unknown) => {
+    if (!isObject(o)) return o;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(o)) {
+      const sub = findAttr(subs, k);
+      if (sub?.mutability === 'readOnly') continue;
+      out[sub?.name ?? k] = sub?.type === 'boolean' ? toBoolean(v) : v;
+    }
+    return out;
+  };
   return Array.isArray(value) ? value.map(coerceObject) : coerceObject(value);
 }
 
@@ -411,8 +417,9 @@ function resourceValue(def: AttrDef, value: unknown): unknown {
     const fixed = emptyManagerMeansRemove(managerAsObject(op, RESOURCE_TYPES.User));
     return fixed.op === 'remove' ? undefined : withoutNulls(coerceValue(fixed.value, def, false));
   }
-  const listed = def.multiValued && !Array.isArray(value) ? [value] : value;
-  return withoutNulls(coerceValue(listed, def, false));
+  if (!def.multiValued) return withoutNulls(coerceValue(value, def, false));
+  const listed = withoutNulls(coerceValue(Array.isArray(value) ? value : [value], def, false));
+  return singlePrimary(listed as unknown[], def);
 }
 
 /** Drops `null` sub-attributes (unassigned) from objects and lists of objects. */
