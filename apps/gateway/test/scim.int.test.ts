@@ -224,6 +224,41 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
     );
   });
 
+  it('RFC 7232 preconditions: If-Match on a GET, If-None-Match: * on a write; HEAD is a GET without its body', async () => {
+    const id = String(
+      (await json(await t.request('POST', '/Users', { body: { userName: 'precondition@x.test' } })))['id'],
+    );
+    const staleRead = await t.request('GET', `/Users/${id}`, { headers: { 'if-match': 'W/"7"' } });
+    expect(staleRead.status).toBe(412);
+    expect((await t.request('GET', `/Users/${id}`, { headers: { 'if-match': 'W/"1"' } })).status).toBe(200);
+    const replace = { userName: 'precondition@x.test', title: 'Changed' };
+    const exists = await t.request('PUT', `/Users/${id}`, {
+      headers: { 'if-none-match': '*' },
+      body: replace,
+    });
+    expect(exists.status).toBe(412);
+    const group = String(
+      (await json(await t.request('POST', '/Groups', { body: { displayName: 'Pre' } })))['id'],
+    );
+    for (const method of ['PATCH', 'DELETE'] as const) {
+      const res = await t.request(method, `/Groups/${group}`, {
+        headers: { 'if-none-match': '*' },
+        ...(method === 'PATCH' ? { body: patch({ op: 'replace', path: 'displayName', value: 'Post' }) } : {}),
+      });
+      expect(res.status).toBe(412);
+    }
+    expect(await json(await t.request('GET', `/Users/${id}`))).not.toHaveProperty('title');
+    expect((await t.request('GET', `/Groups/${group}`)).status).toBe(200);
+
+    const get = await t.request('GET', `/Users/${id}`);
+    const head = await t.request('HEAD', `/Users/${id}`);
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+    expect((await t.request('HEAD', '/Users/6f1c0b6e-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
   describe('every client mistake is a SCIM error with its status and scimType, never a 500, and writes nothing', () => {
     const filter = (f: string) => `/Users?filter=${encodeURIComponent(f)}`;
     const cases: Array<
@@ -397,6 +432,13 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
         400,
         'invalidValue',
       ],
+      [
+        'a startIndex that is not an integer',
+        (tn) => tn.request('GET', '/Users?startIndex=1.5'),
+        400,
+        'invalidValue',
+      ],
+      ['a count that is not a number', (tn) => tn.request('GET', '/Users?count=ten'), 400, 'invalidValue'],
       [
         'a negative startIndex and a huge count are only clamped',
         (tn) => tn.request('GET', '/Users?startIndex=-5&count=100000'),

@@ -232,6 +232,24 @@ describe('resource bodies (POST, PUT) go through the same quirks', () => {
   });
 });
 
+describe('an attribute a PATCH empties', () => {
+  it('leaves the document, and an emptied extension leaves it too (RFC 7643 §2.5)', () => {
+    const doc = {
+      userName: 'a',
+      emails: [{ value: 'a@x.test', type: 'work' }],
+      [ENTERPRISE]: { manager: { value: 'm1' } },
+    };
+    const ops = normalizePatch(
+      patch(
+        { op: 'remove', path: `${ENTERPRISE}:manager` },
+        { op: 'remove', path: 'emails[type eq "work"]' },
+      ),
+      User,
+    );
+    expect(applyPatch(doc, ops, { type: User, id: 'u' })).toEqual({ userName: 'a' });
+  });
+});
+
 describe('a resource body’s schemas', () => {
   it.each([
     [{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], userName: 'a' }],

@@ -186,7 +186,8 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       ip: x.ip,
     };
     const result = await handler.handle({
-      method,
+      // HEAD is GET without the body (RFC 9110 §9.3.2); node's response leaves the body out itself.
+      method: method === 'HEAD' ? 'GET' : method,
       path: x.path,
       query: parseQuery(x.search),
       body,

@@ -4,7 +4,12 @@
 import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../errors.js';
 import type { Group } from '../entities/index.js';
 import type { ActorContext } from '../services/context.js';
-import type { IfMatch, ProvisioningService, Provisioned } from '../services/provisioning.service.js';
+import {
+  checkVersion,
+  type IfMatch,
+  type ProvisioningService,
+  type Provisioned,
+} from '../services/provisioning.service.js';
 import {
   listOf,
   resourceType,
@@ -234,6 +239,7 @@ export class ScimHandler {
     // The version counts the user's own attributes. `groups` comes from the groups (renaming or
     // removing one does not touch its thousands of members), so an answer with it is always sent whole.
     const withGroups = includes(RESOURCE_TYPES.User, projection, 'groups');
+    checkVersion(user.version, parseEtags(req.ifMatch));
     if (!withGroups && notModified(req, user.version)) return notModifiedResult('User', user);
     return this.userResponse(req, user, 200, projection);
   }
@@ -317,6 +323,7 @@ export class ScimHandler {
 
   private async getGroup(req: ScimRequest, id: string): Promise<ScimResult> {
     const group = await this.provisioning.getGroup(req.actor, id);
+    checkVersion(group.version, parseEtags(req.ifMatch));
     if (notModified(req, group.version)) return notModifiedResult('Group', group);
     return this.groupResponse(req, group, 200, projectionOf(req.query));
   }
@@ -614,8 +621,8 @@ function projectionOf(params: Json): Projection {
 function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) throw scimInvalid('invalidValue', `"${name}" must be an integer.`);
-  return Math.trunc(n);
+  if (!Number.isInteger(n)) throw scimInvalid('invalidValue', `"${name}" must be an integer.`);
+  return n;
 }
 
 function sortPath(text: string, type: ResourceTypeDef): AttrPath {
@@ -657,9 +664,13 @@ function notModifiedResult(resourceType: 'User' | 'Group', row: { id: string; ve
   return { status: 304, headers: { ETag: etagOf(row.version) }, resourceType, resourceId: row.id };
 }
 
-/** If-Match: `*` or a list of weak tags; a header naming no version we could hold never matches. */
+/**
+ * A write's precondition: If-Match, `*` or a list of weak tags; a header naming no version we could
+ * hold never matches. `If-None-Match: *` asks for the write only where there is no resource (RFC 7232
+ * §3.2): a write that finds one answers 412, as a list naming no version does.
+ */
 function preconditionOf(req: ScimRequest): IfMatch | undefined {
-  return parseEtags(req.ifMatch);
+  return parseEtags(req.ifNoneMatch) === '*' ? [] : parseEtags(req.ifMatch);
 }
 
 interface BulkOperation {

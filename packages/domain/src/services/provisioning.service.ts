@@ -694,7 +694,8 @@ function refuseUnknownUsers(unknown: string[]): void {
   });
 }
 
-function checkVersion(version: number, ifMatch: IfMatch | undefined): void {
+/** RFC 7232 §3.1: a precondition naming another version (or none) is a 412. */
+export function checkVersion(version: number, ifMatch: IfMatch | undefined): void {
   if (ifMatch === undefined || ifMatch === '*' || ifMatch.includes(version)) return;
   throw new PreconditionFailed('scim.version_mismatch', `The resource is at version W/"${version}".`, {
     currentVersion: version,

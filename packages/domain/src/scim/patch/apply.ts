@@ -20,7 +20,22 @@ export interface ApplyContext {
 export function applyPatch(doc: Json, ops: CanonicalOp[], ctx: ApplyContext): Json {
   const out = structuredClone(doc);
   for (const op of ops) applyOne(out, op, ctx);
-  return out;
+  return withoutEmpty(out);
+}
+
+/**
+ * RFC 7643 §2.5: an empty list or object is the attribute unassigned, so it leaves the document:
+ * removing the enterprise manager leaves no `{}` behind, nor the extension in `schemas`.
+ */
+function withoutEmpty(doc: Json): Json {
+  for (const [key, value] of Object.entries(doc)) {
+    if (isObject(value)) withoutEmpty(value);
+    const empty = Array.isArray(value)
+      ? value.length === 0
+      : isObject(value) && Object.keys(value).length === 0;
+    if (empty) delete doc[key];
+  }
+  return doc;
 }
 
 function applyOne(doc: Json, op: CanonicalOp, ctx: ApplyContext): void {
