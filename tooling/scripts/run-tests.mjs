@@ -1,4 +1,5 @@
-// `pnpm test`: lint, typecheck and every package's tests through turbo, then one plain
+// `pnpm test`: lint, typecheck and every package's tests through turbo, formatting of the files no
+// package owns, then one plain
 // "N passed, N failed" line summed from each package's vitest JSON report (CI reads that line).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,13 @@ const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'lint', 'typecheck', 't
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 });
+
+// Each package's lint checks its own formatting; this covers the rest (README, tooling, root config).
+const format = spawnSync(
+  'pnpm',
+  ['exec', 'prettier', '--check', '.', '--ignore-path', '.gitignore', '--ignore-path', '.prettierignore'],
+  { cwd: root, stdio: 'inherit' },
+);
 
 let passed = 0;
 let failed = 0;
@@ -45,5 +53,6 @@ for (const p of packages) {
 // Repeated at the end so the tail of a CI log names what failed.
 for (const f of failures) console.log(f);
 if (missing.length) console.log(`no test results from: ${missing.join(', ')}`);
+if (format.status !== 0) console.log('FAILED formatting: run `pnpm format`');
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(turbo.status !== 0 || failed > 0 || missing.length ? 1 : 0);
+process.exit(turbo.status !== 0 || format.status !== 0 || failed > 0 || missing.length ? 1 : 0);

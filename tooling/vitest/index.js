@@ -27,7 +27,11 @@ const sqlite = {
   async prepare() {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
     const url = join(dir, 'test.db');
-    return { url, label: `sqlite ${url}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url,
+      label: `sqlite ${url}`,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
 };
 
