@@ -1,6 +1,6 @@
-// `pnpm test`: lint, typecheck and every package's tests through turbo, formatting of the files no
-// package owns, then one plain
-// "N passed, N failed" line summed from each package's vitest JSON report (CI reads that line).
+// `pnpm test`: lint, typecheck and every package's tests through turbo, the formatting of the files
+// no package owns, then one plain "N passed, N failed" line summed from each package's vitest JSON
+// report (CI reads that line).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
