@@ -704,11 +704,9 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
 
   it('Bulk resolves bulkId references and stops at failOnErrors; what it reports is what was committed', async () => {
     const tn = await makeTenant(w);
-    const { call } = scimClient(w, tn.tenant.id);
-    const res = await call('POST', '/Bulk', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      failOnErrors: 2,
-      Operations: [
+    const { call, bulk } = scimClient(w, tn.tenant.id);
+    const res = await bulk(
+      [
         { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'bulk1@x.test' } },
         {
           method: 'POST',
@@ -724,9 +722,10 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
         },
         { method: 'POST', path: '/Users', bulkId: 'never', data: { userName: 'never@x.test' } },
       ],
-    });
+      { failOnErrors: 2 },
+    );
     expect(res.status).toBe(200);
-    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    const { ops } = res;
     expect(ops.map((o) => o['status'])).toEqual(['201', '201', '409', '409']);
     expect(ops[2]).toMatchObject({ bulkId: 'dup', response: { scimType: 'uniqueness' } });
     expect(ops[3]).toMatchObject({ response: { scimType: 'conflict' } });
@@ -742,26 +741,23 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
 
   it('Bulk runs an operation after the POSTs whose bulkIds it names, and answers in the order sent', async () => {
     const tn = await makeTenant(w);
-    const { call } = scimClient(w, tn.tenant.id);
-    const res = await call('POST', '/Bulk', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      Operations: [
-        {
-          method: 'POST',
-          path: '/Groups',
-          bulkId: 'g',
-          data: { displayName: 'Forward', members: [{ value: 'bulkId:u1' }, { value: 'bulkId:u2' }] },
-        },
-        {
-          method: 'PATCH',
-          path: '/Users/bulkId:u2',
-          data: patch({ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'bulkId:u1' }),
-        },
-        { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'fwd1@x.test' } },
-        { method: 'POST', path: '/Users', bulkId: 'u2', data: { userName: 'fwd2@x.test' } },
-      ],
-    });
-    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    const { call, bulk } = scimClient(w, tn.tenant.id);
+    const res = await bulk([
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'g',
+        data: { displayName: 'Forward', members: [{ value: 'bulkId:u1' }, { value: 'bulkId:u2' }] },
+      },
+      {
+        method: 'PATCH',
+        path: '/Users/bulkId:u2',
+        data: patch({ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'bulkId:u1' }),
+      },
+      { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'fwd1@x.test' } },
+      { method: 'POST', path: '/Users', bulkId: 'u2', data: { userName: 'fwd2@x.test' } },
+    ]);
+    const { ops } = res;
     expect(ops.map((o) => [o['bulkId'], o['method'], o['status']])).toEqual([
       ['g', 'POST', '201'],
       [undefined, 'PATCH', '200'],
@@ -779,33 +775,30 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
 
   it('Bulk answers 409 for circular bulkId references and for one whose POST failed, and writes nothing for them', async () => {
     const tn = await makeTenant(w);
-    const { call } = scimClient(w, tn.tenant.id);
-    const res = await call('POST', '/Bulk', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      Operations: [
-        {
-          method: 'POST',
-          path: '/Users',
-          bulkId: 'a',
-          data: { userName: 'circle-a@x.test', [ENTERPRISE]: { manager: { value: 'bulkId:b' } } },
-        },
-        {
-          method: 'POST',
-          path: '/Users',
-          bulkId: 'b',
-          data: { userName: 'circle-b@x.test', [ENTERPRISE]: { manager: { value: 'bulkId:a' } } },
-        },
-        { method: 'POST', path: '/Users', bulkId: 'bad', data: { displayName: 'No userName' } },
-        {
-          method: 'POST',
-          path: '/Groups',
-          data: { displayName: 'Late', members: [{ value: 'bulkId:bad' }] },
-        },
-        { method: 'POST', path: '/Users/.search', bulkId: 's', data: { filter: 'userName pr' } },
-        { method: 'PATCH', path: '/Groups/.search', data: {} },
-      ],
-    });
-    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    const { call, bulk } = scimClient(w, tn.tenant.id);
+    const res = await bulk([
+      {
+        method: 'POST',
+        path: '/Users',
+        bulkId: 'a',
+        data: { userName: 'circle-a@x.test', [ENTERPRISE]: { manager: { value: 'bulkId:b' } } },
+      },
+      {
+        method: 'POST',
+        path: '/Users',
+        bulkId: 'b',
+        data: { userName: 'circle-b@x.test', [ENTERPRISE]: { manager: { value: 'bulkId:a' } } },
+      },
+      { method: 'POST', path: '/Users', bulkId: 'bad', data: { displayName: 'No userName' } },
+      {
+        method: 'POST',
+        path: '/Groups',
+        data: { displayName: 'Late', members: [{ value: 'bulkId:bad' }] },
+      },
+      { method: 'POST', path: '/Users/.search', bulkId: 's', data: { filter: 'userName pr' } },
+      { method: 'PATCH', path: '/Groups/.search', data: {} },
+    ]);
+    const { ops } = res;
     expect(ops.map((o) => o['status'])).toEqual(['409', '409', '400', '409', '400', '400']);
     expect(ops[0]).toMatchObject({ response: { scimType: 'conflict' } });
     expect((await call('GET', '/Users?count=0')).body.totalResults).toBe(1); // the owner only
@@ -814,28 +807,25 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
 
   it('a Bulk operation that cannot run fails alone, and every result but a failed POST names its resource', async () => {
     const tn = await makeTenant(w);
-    const { call } = scimClient(w, tn.tenant.id);
+    const { call, bulk } = scimClient(w, tn.tenant.id);
     const user = String((await call('POST', '/Users', { userName: 'kept@x.test' })).body.id);
     const gone = String((await call('POST', '/Users', { userName: 'gone@x.test' })).body.id);
-    const res = await call('POST', '/Bulk', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      Operations: [
-        { method: 'GET', path: `/Users/${user}` },
-        { method: 'POST', path: '/Bogus', data: {} },
-        { method: 'POST', path: '/Users', bulkId: 'b', data: { userName: 'bulk-b@x.test' } },
-        { method: 'POST', path: '/Users', bulkId: 'b', data: { userName: 'bulk-c@x.test' } },
-        'not an operation',
-        {
-          method: 'PATCH',
-          path: `/Users/${user}`,
-          data: patch({ op: 'replace', path: 'title', value: 'T' }),
-        },
-        { method: 'DELETE', path: `/Users/${gone}` },
-        { method: 'DELETE', path: '/Users/unknown-id' },
-      ],
-    });
+    const res = await bulk([
+      { method: 'GET', path: `/Users/${user}` },
+      { method: 'POST', path: '/Bogus', data: {} },
+      { method: 'POST', path: '/Users', bulkId: 'b', data: { userName: 'bulk-b@x.test' } },
+      { method: 'POST', path: '/Users', bulkId: 'b', data: { userName: 'bulk-c@x.test' } },
+      'not an operation',
+      {
+        method: 'PATCH',
+        path: `/Users/${user}`,
+        data: patch({ op: 'replace', path: 'title', value: 'T' }),
+      },
+      { method: 'DELETE', path: `/Users/${gone}` },
+      { method: 'DELETE', path: '/Users/unknown-id' },
+    ]);
     expect(res.status).toBe(200);
-    const ops = res.body['Operations'] as Array<Record<string, unknown>>;
+    const { ops } = res;
     expect(ops.map((o) => o['status'])).toEqual(['400', '400', '201', '400', '400', '200', '204', '404']);
     const base = 'https://gatehouse.test/scim/v2';
     expect(ops.map((o) => o['location'])).toEqual([
@@ -854,16 +844,13 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
 
   it('a Bulk request over maxOperations is refused whole', async () => {
     const tn = await makeTenant(w);
-    const { call } = scimClient(w, tn.tenant.id);
+    const { call, bulk } = scimClient(w, tn.tenant.id);
     const Operations = Array.from({ length: 1001 }, (_, i) => ({
       method: 'POST',
       path: '/Users',
       data: { userName: `u${i}` },
     }));
-    const res = await call('POST', '/Bulk', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      Operations,
-    });
+    const res = await bulk(Operations);
     expect(res.body.scimType).toBe('tooMany');
     expect((await call('GET', '/Users')).body.totalResults).toBe(1);
   });

@@ -77,5 +77,14 @@ export function scimClient(
       return { status: described.status, body: described.body, headers: {} };
     }
   }
-  return { actor, handler, call };
+  /** POST /Bulk with these operations (and `failOnErrors`); the answer, its operations as `ops`. */
+  async function bulk(Operations: unknown[], options: { failOnErrors?: number } = {}) {
+    const res = await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      ...options,
+      Operations,
+    });
+    return { ...res, ops: (res.body['Operations'] ?? []) as Array<Record<string, unknown>> };
+  }
+  return { actor, handler, call, bulk };
 }
