@@ -32,7 +32,18 @@ export interface Config {
    * gateway itself is on loopback, a local install with its IdP and receivers on the same machine.
    */
   outboundAllowPrivate: boolean;
+  /** SCIM (issue 4): the per-token request budget and how long the provisioning log keeps entries. */
+  scim: ScimSettings;
 }
+
+export interface ScimSettings {
+  /** Requests per token per minute, shared by all replicas; deprovisioning is never counted out. */
+  rateLimitPerMinute: number;
+  logRetentionDays: number;
+}
+
+/** Far above the pace of an IdP's provisioning cycle; a month of sync history. */
+export const DEFAULT_SCIM_SETTINGS: ScimSettings = { rateLimitPerMinute: 6_000, logRetentionDays: 30 };
 
 export interface AuthRateLimit {
   windowSeconds: number;
@@ -123,6 +134,8 @@ const Env = z.object({
   AUTH_RATE_LIMIT_WINDOW_SECONDS: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.windowSeconds),
   AUTH_RATE_LIMIT_PER_IP: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.perIp),
   AUTH_RATE_LIMIT_PER_EMAIL: PositiveInt(DEFAULT_AUTH_RATE_LIMIT.perEmail),
+  SCIM_RATE_LIMIT_PER_MINUTE: PositiveInt(DEFAULT_SCIM_SETTINGS.rateLimitPerMinute),
+  SCIM_LOG_RETENTION_DAYS: PositiveInt(DEFAULT_SCIM_SETTINGS.logRetentionDays),
 });
 
 /** Reads and validates the environment; throws `ConfigError` naming every bad variable. */
@@ -153,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.OUTBOUND_ALLOW_PRIVATE === undefined
         ? isLoopbackHost(new URL(publicUrl).hostname)
         : e.OUTBOUND_ALLOW_PRIVATE === 'true',
+    scim: { rateLimitPerMinute: e.SCIM_RATE_LIMIT_PER_MINUTE, logRetentionDays: e.SCIM_LOG_RETENTION_DAYS },
   };
 }
 

@@ -32,7 +32,12 @@ export async function openRuntime(
     const encryptionKey = await loadEncryptionKey(db, env.GATEHOUSE_SECRET_KEY);
     const mailer = createMailer(config, logger);
     const fetch = outboundFetch({ allowPrivate: config.outboundAllowPrivate });
-    return { db, services: createServices(db, { encryptionKey, mailer, fetch }), migrationsApplied };
+    const provisioning = {
+      rateLimit: { limit: config.scim.rateLimitPerMinute, windowSeconds: 60 },
+      log: { retentionDays: config.scim.logRetentionDays },
+    };
+    const services = createServices(db, { encryptionKey, mailer, fetch, provisioning });
+    return { db, services, migrationsApplied };
   } catch (err) {
     await db.close();
     throw err;

@@ -56,6 +56,45 @@ describe.each(DATABASES)('migrations on $name', (target) => {
     await t.db.dataSource.query('DELETE FROM users');
   });
 
+  it('RedactStoredPasswords redacts the passwords kept payloads of earlier versions held', async () => {
+    const name = (await t.db.dataSource.query('SELECT name FROM migrations ORDER BY id DESC')) as Array<{
+      name: string;
+    }>;
+    expect(name[0]?.name).toMatch(/^RedactStoredPasswords/);
+    await t.db.dataSource.undoLastMigration({ transaction: 'each' });
+    const patch = (path: string, value: string) =>
+      JSON.stringify({ schemas: ['x'], Operations: [{ op: 'replace', path, value }] });
+    const payloads: Record<string, string | null> = {
+      patched: patch('password', 'Old-secret-1'),
+      urn: patch('urn:ietf:params:scim:schemas:core:2.0:User:password', 'Old-secret-2'),
+      kept: patch('title', 'Password reset team'),
+      posted: JSON.stringify({ userName: 'p', password: '[redacted]' }),
+      broken: '{"password": not json',
+      none: null,
+    };
+    const postgres = t.db.dialect === 'postgres';
+    const now = postgres ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
+    for (const [id, payload] of Object.entries(payloads)) {
+      await t.db.dataSource.query(
+        postgres
+          ? `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, last_scim_payload, version, created_at, updated_at)
+             VALUES ($1, 't', $1, $1, true, 'member', 'scim', $2, 1, $3, $3)`
+          : `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, last_scim_payload, version, created_at, updated_at)
+             VALUES (?, 't', ?, ?, 1, 'member', 'scim', ?, 1, ?, ?)`,
+        postgres ? [id, payload, now] : [id, id, id, payload, now, now],
+      );
+    }
+    await t.db.migrate();
+    const rows: Array<{ id: string; p: string | null }> = await t.db.dataSource.query(
+      'SELECT id, last_scim_payload AS p FROM users ORDER BY id',
+    );
+    const after = Object.fromEntries(rows.map((r) => [r.id, r.p]));
+    expect(after['patched']).toBe(patch('password', '[redacted]'));
+    expect(after['urn']).toBe(patch('urn:ietf:params:scim:schemas:core:2.0:User:password', '[redacted]'));
+    for (const id of ['kept', 'posted', 'broken', 'none']) expect(after[id]).toBe(payloads[id]);
+    await t.db.dataSource.query('DELETE FROM users');
+  });
+
   it('reverting every migration leaves only the migrations table', async () => {
     await t.db.revertAll();
     const tables =

@@ -18,9 +18,29 @@ describe('redactedPayload', () => {
     ],
     [
       { Operations: [{ op: 'replace', path: 'password', value: 's3cret' }] },
-      '{"Operations":[{"op":"replace","path":"password","value":"s3cret"}]}',
+      '{"Operations":[{"op":"replace","path":"password","value":"[redacted]"}]}',
     ],
-  ])('redacts every key named password, in any case and at any depth: %j', (body, kept) => {
+    [
+      {
+        Operations: [
+          { Op: 'Replace', Path: 'urn:ietf:params:scim:schemas:core:2.0:User:Password', Value: 's' },
+        ],
+      },
+      '{"Operations":[{"Op":"Replace","Path":"urn:ietf:params:scim:schemas:core:2.0:User:Password","Value":"[redacted]"}]}',
+    ],
+    [
+      {
+        Operations: [
+          { op: 'add', value: { 'urn:ietf:params:scim:schemas:core:2.0:User:password': 's', title: 'T' } },
+        ],
+      },
+      '{"Operations":[{"op":"add","value":{"urn:ietf:params:scim:schemas:core:2.0:User:password":"[redacted]","title":"T"}}]}',
+    ],
+    [
+      { Operations: [{ op: 'replace', path: 'title', value: 'password reset' }] },
+      '{"Operations":[{"op":"replace","path":"title","value":"password reset"}]}',
+    ],
+  ])('redacts a password wherever a body carries one, in any case and at any depth: %j', (body, kept) => {
     expect(redactedPayload(body)).toBe(kept);
   });
 });

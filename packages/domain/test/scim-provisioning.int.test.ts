@@ -81,6 +81,29 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     const row = await t.db.manager.findOneByOrFail(User, { id: String(res.body.id) });
     expect(JSON.stringify(row)).not.toContain('S3cret-value');
     expect(row.lastScimPayload).toContain('"password":"[redacted]"');
+    const id = String(res.body.id);
+    const bodies = [
+      patch({ op: 'replace', path: 'password', value: 'S3cret-patch' }),
+      patch({
+        op: 'Replace',
+        path: 'urn:ietf:params:scim:schemas:core:2.0:User:password',
+        value: 'S3cret-urn',
+      }),
+      patch({
+        op: 'add',
+        value: { 'urn:ietf:params:scim:schemas:core:2.0:User:password': 'S3cret-value-key' },
+      }),
+    ];
+    for (const body of bodies) {
+      expect((await call('PATCH', `/Users/${id}`, body)).status).toBe(200);
+      const patched = await t.db.manager.findOneByOrFail(User, { id });
+      expect(patched.lastScimPayload).not.toMatch(/S3cret/);
+    }
+    await call('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [{ method: 'PATCH', path: `/Users/${id}`, data: bodies[0] }],
+    });
+    expect(JSON.stringify(await t.db.manager.findOneByOrFail(User, { id }))).not.toMatch(/S3cret/);
   });
 
   describe('filters, sorting and paging run in the database', () => {

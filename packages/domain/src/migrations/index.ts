@@ -6,6 +6,7 @@ import { AddUsersLastSignInIndex1795623712066 as sqliteAddUsersLastSignInIndex17
 import { AddUsersEmailKeyIndex1795626107953 as sqliteAddUsersEmailKeyIndex1795626107953 } from './sqlite/1795626107953-AddUsersEmailKeyIndex.js';
 import { AddSessionIdToken1796558314685 as sqliteAddSessionIdToken1796558314685 } from './sqlite/1796558314685-AddSessionIdToken.js';
 import { AddUserOtherWorkEmails1796566970567 as sqliteAddUserOtherWorkEmails1796566970567 } from './sqlite/1796566970567-AddUserOtherWorkEmails.js';
+import { RedactStoredPasswords1796574078510 as sqliteRedactStoredPasswords1796574078510 } from './sqlite/1796574078510-RedactStoredPasswords.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
@@ -13,6 +14,7 @@ import { AddUsersLastSignInIndex1795623712066 as postgresAddUsersLastSignInIndex
 import { AddUsersEmailKeyIndex1795626107953 as postgresAddUsersEmailKeyIndex1795626107953 } from './postgres/1795626107953-AddUsersEmailKeyIndex.js';
 import { AddSessionIdToken1796558314685 as postgresAddSessionIdToken1796558314685 } from './postgres/1796558314685-AddSessionIdToken.js';
 import { AddUserOtherWorkEmails1796566970567 as postgresAddUserOtherWorkEmails1796566970567 } from './postgres/1796566970567-AddUserOtherWorkEmails.js';
+import { RedactStoredPasswords1796574078510 as postgresRedactStoredPasswords1796574078510 } from './postgres/1796574078510-RedactStoredPasswords.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -25,6 +27,7 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteAddUsersEmailKeyIndex1795626107953,
     sqliteAddSessionIdToken1796558314685,
     sqliteAddUserOtherWorkEmails1796566970567,
+    sqliteRedactStoredPasswords1796574078510,
   ],
   postgres: [
     postgresInit1795622177939,
@@ -34,5 +37,6 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     postgresAddUsersEmailKeyIndex1795626107953,
     postgresAddSessionIdToken1796558314685,
     postgresAddUserOtherWorkEmails1796566970567,
+    postgresRedactStoredPasswords1796574078510,
   ],
 };

@@ -113,15 +113,31 @@ export function storedAttributes(doc: Json): Json {
   return stored;
 }
 
-/** The raw request body as kept for debugging sync (`last_scim_payload`): never with a password. */
+/** `password`, also URN-qualified (`urn:…:core:2.0:User:password`), in any case. */
+const PASSWORD = /(^|:)\s*password\s*$/i;
+
+/** The value of `key` in `o`, the key matched case-insensitively (`Path`, `path`). */
+function field(o: Json, key: string): unknown {
+  const k = Object.keys(o).find((name) => name.toLowerCase() === key);
+  return k === undefined ? undefined : o[k];
+}
+
+/**
+ * The raw request body as kept for debugging sync (`last_scim_payload`): never with a password, in
+ * any of the forms a password travels in: a `password` key (POST, PUT, a path-less PATCH value, also
+ * URN-qualified) and a PATCH operation whose `path` names it (`{"path":"password","value":"…"}`).
+ */
 export function redactedPayload(body: unknown): string {
   const json = JSON.stringify(body);
   // A replacer is called for every key and value (a 100-member PATCH has 200): only a body that
   // names a password anywhere is written again through one.
   if (!/password/i.test(json)) return json;
-  return JSON.stringify(body, (key, value: unknown) =>
-    key.toLowerCase() === 'password' ? '[redacted]' : value,
-  );
+  return JSON.stringify(body, function (this: unknown, key, value: unknown) {
+    if (PASSWORD.test(key)) return '[redacted]';
+    if (key.toLowerCase() !== 'value' || !isObject(this)) return value;
+    const path = field(this, 'path');
+    return typeof path === 'string' && PASSWORD.test(path) ? '[redacted]' : value;
+  });
 }
 
 /** A short diff for the provisioning log and audit: attribute → [before, after], no raw payloads. */
