@@ -678,8 +678,99 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       expect(deactivated.status).toBe(200);
       expect((await tn.request('DELETE', `/Users/${id}`)).status).toBe(204);
       expect((await tn.request('GET', '/Users')).status).toBe(429);
+
+      // A Bulk request carrying a DELETE comes through, but only its deprovisioning runs.
+      const gone = await g.services.provisioning.createUser(
+        { kind: 'provisioner', tenantId: tn.tenant.id, tokenId: tn.tokenId, label: 'seed' },
+        { userName: 'bulk-gone@x.test' },
+        {},
+      );
+      const bulk = await tn.request('POST', '/Bulk', {
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: [
+            { method: 'DELETE', path: `/Users/${gone.resource.id}` },
+            { method: 'POST', path: '/Users', bulkId: 'a', data: { userName: 'piggyback@x.test' } },
+            {
+              method: 'PATCH',
+              path: `/Users/${gone.resource.id}`,
+              data: patch({ op: 'replace', path: 'title', value: 'T' }),
+            },
+          ],
+        },
+      });
+      expect(bulk.status).toBe(200);
+      const ops = (await json(bulk))['Operations'] as Array<Record<string, unknown>>;
+      expect(ops.map((o) => o['status'])).toEqual(['204', '429', '429']);
+      expect(ops[1]).toMatchObject({ response: { status: '429', scimType: 'tooManyRequests' } });
+      const rows = (sql: string, ...params: unknown[]) =>
+        g.db.dataSource.query(g.db.dialect === 'postgres' ? sql.replace(/\?/g, () => '$1') : sql, params);
+      expect(await rows('SELECT id FROM users WHERE user_name = ?', 'piggyback@x.test')).toEqual([]);
+      const [removed] = (await rows(
+        'SELECT user_name_key AS k, scim_attributes AS a FROM users WHERE id = ?',
+        gone.resource.id,
+      )) as Array<{ k: unknown; a: unknown }>;
+      expect(removed?.k).toBeNull();
+      expect(JSON.stringify(removed?.a)).not.toContain('"title"');
     } finally {
       await limited.close();
     }
+  });
+
+  it('a revoked token is refused as an unknown one, and its tenant’s log shows why; an unknown token is logged nowhere', async () => {
+    const tn = await scimTenant(g, 'Revoked');
+    await g.services.scimTokens.revoke(systemActor(tn.tenant.id), tn.tokenId);
+    const revoked = await tn.request('GET', '/Users');
+    const unknown = await fetch(`${g.url}/scim/v2/Users`, {
+      headers: { authorization: 'Bearer ghs_unknown' },
+    });
+    expect([revoked.status, unknown.status]).toEqual([401, 401]);
+    expect(await json(revoked)).toEqual(await json(unknown));
+    await g.services.provisioningLog.flush();
+    const { items } = await g.services.provisioningLog.list(systemActor(tn.tenant.id));
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ tokenId: tn.tokenId, tokenName: 'Revoked', status: 401 });
+    expect(items[0]?.error).toMatch(/^scim\.token_revoked: /);
+  });
+
+  it('the log has an entry per Bulk operation, found by resource, and keeps no password a URL carried', async () => {
+    const tn = await scimTenant(g, 'Bulk log');
+    const id = String(
+      (await json(await tn.request('POST', '/Users', { body: { userName: 'bulk-logged@x.test' } })))['id'],
+    );
+    await tn.request('POST', '/Bulk', {
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: [
+          {
+            method: 'PATCH',
+            path: `/Users/${id}`,
+            data: patch({ op: 'replace', path: 'title', value: 'Bulk title' }),
+          },
+          { method: 'DELETE', path: `/Users/${id}` },
+          { method: 'POST', path: '/Users', data: {} },
+        ],
+      },
+    });
+    await tn.request('GET', `/Users?filter=${encodeURIComponent('password eq "Url-secret"')}`);
+    await g.services.provisioningLog.flush();
+    const actor = systemActor(tn.tenant.id);
+    const history = await g.services.provisioningLog.list(actor, { resourceId: id });
+    // One request's entries share its time: compared in no particular order.
+    expect(history.items.map((e) => [e.method, e.path, e.status]).sort()).toEqual([
+      ['DELETE', `/scim/v2/Users/${id}`, 204],
+      ['PATCH', `/scim/v2/Users/${id}`, 200],
+      ['POST', '/scim/v2/Users', 201],
+    ]);
+    expect(history.items.find((e) => e.method === 'PATCH')?.changes).toEqual({ title: [null, 'Bulk title'] });
+    const { items } = await g.services.provisioningLog.list(actor);
+    const failed = items.find((e) => e.method === 'POST' && e.status === 400);
+    expect(failed?.error).toMatch(/^scim\.invalidValue: /);
+    expect(items.find((e) => e.path.startsWith('/scim/v2/Bulk'))).toMatchObject({
+      status: 200,
+      resourceType: 'Bulk',
+    });
+    expect(JSON.stringify(items)).not.toContain('Url-secret');
+    expect(items.find((e) => e.status === 400 && e.method === 'GET')?.path).toBe('/scim/v2/Users?[redacted]');
   });
 });

@@ -19,12 +19,13 @@ const STATUS: Record<DomainError['kind'], number> = {
   contention: 503,
 };
 
-export function describeError(err: unknown): { status: number; body: Record<string, unknown> } {
+export function describeError(err: unknown): { status: number; body: Record<string, unknown>; log: string } {
   if (!(err instanceof DomainError)) throw err;
   const scimType = (err.details as { scimType?: string } | undefined)?.scimType;
   return {
     status: STATUS[err.kind],
     body: { status: String(STATUS[err.kind]), scimType, detail: err.message },
+    log: `${err.code}: ${err.message}`,
   };
 }
 

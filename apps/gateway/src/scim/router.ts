@@ -17,6 +17,7 @@ import {
   Unauthenticated,
   type ActorContext,
   type ScimPrincipal,
+  type ScimRequest,
   type ScimResult,
 } from '@gatehouse/domain';
 import type { Request, Response } from 'express';
@@ -66,7 +67,8 @@ interface Exchange {
   path: string;
   search: string;
   ip: string;
-  principal?: ScimPrincipal;
+  /** Whose log the request goes to: the token's, also a revoked token's (then refused). */
+  principal?: Pick<ScimPrincipal, 'tenantId' | 'tokenId' | 'label'>;
   recorded?: boolean;
 }
 
@@ -89,7 +91,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     describeError: (err) => {
       const problem = toProblem(err);
       if (problem.status >= 500) logger.error({ err }, 'SCIM bulk operation failed');
-      return { status: problem.status, body: toScimError(problem) };
+      return { status: problem.status, body: toScimError(problem), log: logLine(problem) };
     },
   });
   services.provisioningLog.onError = (err) =>
@@ -108,22 +110,40 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
 
   const record = (x: Exchange, status: number, result?: ScimResult, problem?: Problem) => {
     deps.metrics?.observeRequest(x.req.method ?? 'GET', status);
-    if (!x.principal || x.recorded) return;
+    const principal = x.principal;
+    if (!principal || x.recorded) return;
     x.recorded = true;
+    const entry = {
+      tenantId: principal.tenantId,
+      tokenId: principal.tokenId,
+      tokenName: principal.label,
+      requestId: x.id,
+    };
     services.provisioningLog.record({
-      tenantId: x.principal.tenantId,
-      tokenId: x.principal.tokenId,
-      tokenName: x.principal.label,
+      ...entry,
       method: x.req.method ?? 'GET',
-      path: x.req.url ?? '',
+      path: loggedPath(x.req.url ?? ''),
       status,
       durationMs: elapsedMs(x.started),
       resourceType: result?.resourceType ?? null,
       resourceId: result?.resourceId ?? resourceIdOf(x.path),
       changes: result?.changes ?? null,
-      error: problem ? `${problem.code}: ${problem.detail}` : null,
-      requestId: x.id,
+      error: problem ? logLine(problem) : null,
     });
+    // A Bulk request's operations each get an entry too, so a resource's history shows them.
+    for (const op of result?.operations ?? []) {
+      services.provisioningLog.record({
+        ...entry,
+        method: op.method,
+        path: `${SCIM_BASE_PATH}${op.path}`,
+        status: op.status,
+        durationMs: op.durationMs,
+        resourceType: op.resourceType ?? null,
+        resourceId: op.resourceId ?? resourceIdOf(op.path),
+        changes: op.changes ?? null,
+        error: op.error ?? null,
+      });
+    }
   };
 
   const authenticate = async (x: Exchange): Promise<ScimPrincipal> => {
@@ -131,8 +151,11 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     const principal = token ? await services.scimTokens.authenticate(token) : null;
     if (!principal) {
       x.res.setHeader('WWW-Authenticate', 'Bearer realm="scim"');
+      // Answered as any unknown token is; its tenant's log says it was a revoked one.
+      const revoked = token ? await services.scimTokens.revokedPrincipal(token) : null;
+      if (revoked) x.principal = revoked;
       throw new Unauthenticated(
-        'scim.unauthenticated',
+        revoked ? 'scim.token_revoked' : 'scim.unauthenticated',
         token
           ? 'The bearer token is not a valid SCIM token.'
           : 'Send a SCIM token: "Authorization: Bearer <token>".',
@@ -148,15 +171,26 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     return principal;
   };
 
-  const rateLimit = async (x: Exchange, principal: ScimPrincipal, body: unknown) => {
-    // Deprovisioning (active=false, DELETE) is never throttled: a limit must not keep access alive.
-    if (isDeprovisioning(x.req.method ?? 'GET', x.path, body)) return;
+  /**
+   * Deprovisioning (active=false, DELETE) is never throttled: a limit must not keep access alive. A
+   * Bulk request carrying some still counts, and past the limit only those operations of it run
+   * (`throttled`): one DELETE in it must not carry a thousand other writes past the limit.
+   */
+  const rateLimit = async (
+    x: Exchange,
+    principal: ScimPrincipal,
+    body: unknown,
+  ): Promise<ScimRequest['throttled']> => {
+    const method = x.req.method ?? 'GET';
+    const deprovisioning = isDeprovisioning(method, x.path, body);
+    const bulk = /^\/bulk\/?$/i.test(x.path);
+    if (deprovisioning && !bulk) return undefined;
     const decision = await services.scimRateLimit.take(principal.tokenId);
-    if (!decision.allowed) {
-      throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
-    }
+    if (decision.allowed) return undefined;
+    if (deprovisioning) return { retryAfterSeconds: decision.retryAfterSeconds };
+    throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
+      retryAfterSeconds: decision.retryAfterSeconds,
+    });
   };
 
   const serve = async (x: Exchange) => {
@@ -177,7 +211,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
         { scimType: 'invalidSyntax' },
       );
     }
-    await rateLimit(x, principal, body);
+    const throttled = await rateLimit(x, principal, body);
     const actor: ActorContext = {
       kind: 'provisioner',
       tenantId: principal.tenantId,
@@ -195,6 +229,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       ifNoneMatch: header(x.req, 'if-none-match'),
       baseUrl,
       actor,
+      ...(throttled ? { throttled } : {}),
     });
     if (result.deprovisioned) {
       deps.metrics?.observeDeprovision(elapsedMs(x.started) / 1000, result.deprovisioned.sessionsRevoked);
@@ -283,6 +318,27 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       // Once the answer is handed to the socket (or the connection cut): its status is known.
       .finally(() => logAccess(x));
   };
+}
+
+/** The provisioning log's error line of a refused request. */
+function logLine(problem: Problem): string {
+  return `${problem.code}: ${problem.detail}`;
+}
+
+/**
+ * The path and query a log entry shows. A query that names a password (a filter on it, refused) is
+ * left out: the log keeps no secret a client put in a URL.
+ */
+function loggedPath(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  let query = url.slice(q + 1);
+  try {
+    query = decodeURIComponent(query.replace(/\+/g, ' '));
+  } catch {
+    // not percent-encoding: looked at as it is
+  }
+  return /password/i.test(query) ? `${url.slice(0, q)}?[redacted]` : url;
 }
 
 function trustsNoProxy(trust: TrustProxy): boolean {

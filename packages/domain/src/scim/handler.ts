@@ -1,7 +1,7 @@
 // The SCIM 2.0 protocol (RFC 7644), framework-free: a plain request in, `{ status, body }` out. The
 // gateway's adapter checks the bearer token and media type, parses JSON and writes the answer;
 // errors are thrown as DomainErrors and mapped to statuses by the gateway (STYLE §3).
-import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../errors.js';
+import { Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited } from '../errors.js';
 import type { Group } from '../entities/index.js';
 import type { ActorContext } from '../services/context.js';
 import {
@@ -53,6 +53,25 @@ export interface ScimRequest {
   /** Absolute SCIM base URL (PUBLIC_URL + /scim/v2), for `meta.location`. */
   baseUrl: string;
   actor: ActorContext;
+  /**
+   * The token is past its rate limit, and the request still came through because it deprovisions
+   * (a Bulk request carrying a DELETE or `active=false`): only such operations of it run, the others
+   * answer 429 each.
+   */
+  throttled?: { retryAfterSeconds: number };
+}
+
+/** One operation of a Bulk request, for the provisioning log: an entry of its own. */
+export interface BulkOperationOutcome {
+  method: string;
+  /** Under the SCIM base, bulkId references resolved where they could be. */
+  path: string;
+  status: number;
+  durationMs: number;
+  resourceType?: 'User' | 'Group';
+  resourceId?: string;
+  changes?: Record<string, unknown>;
+  error?: string;
 }
 
 export interface ScimResult {
@@ -70,6 +89,8 @@ export interface ScimResult {
   changes?: Record<string, unknown>;
   /** A user lost access in this request (active=false or DELETE): the deprovisioning metric. */
   deprovisioned?: { sessionsRevoked: number };
+  /** A Bulk request's operations, each as the provisioning log records it. */
+  operations?: BulkOperationOutcome[];
 }
 
 export interface ScimHandlerOptions extends Limits {
@@ -80,8 +101,11 @@ export interface ScimHandlerOptions extends Limits {
    * pass it (RFC 7644 §3.4.2.4 allows fewer resources than `count`), its first group always whole.
    */
   listMembersBudget: number;
-  /** How a failed Bulk operation reports its error (the gateway owns error → status mapping). */
-  describeError(err: unknown): { status: number; body: unknown };
+  /**
+   * How a failed Bulk operation reports its error (the gateway owns error → status mapping): its
+   * status, SCIM error body, and the line the provisioning log shows.
+   */
+  describeError(err: unknown): { status: number; body: unknown; log: string };
 }
 
 /**
@@ -473,14 +497,23 @@ export class ScimHandler {
     let errors = 0;
     let sessionsRevoked = 0;
     let deprovisioned = false;
+    const outcomes: Array<{ index: number; outcome: BulkOperationOutcome }> = [];
     for (const index of bulkOrder(operations)) {
       if (failOnErrors !== undefined && errors >= failOnErrors) break;
       const op = operations[index] as BulkOperation;
       const entry: Json = { method: op.method };
       if (op.bulkId !== undefined) entry['bulkId'] = op.bulkId;
+      const started = performance.now();
+      const outcome: BulkOperationOutcome = { method: op.method, path: op.path, status: 0, durationMs: 0 };
       try {
         if (op.invalid) throw op.invalid;
+        if (req.throttled && !isDeprovisioning(op.method, op.path, op.data)) {
+          throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
+            retryAfterSeconds: req.throttled.retryAfterSeconds,
+          });
+        }
         const path = resolveBulkIds(op.path, created);
+        outcome.path = path;
         // RFC 7644 §3.7.3: every result but a failed POST names the resource it was about.
         if (op.method !== 'POST') entry['location'] = `${req.baseUrl}${path}`;
         const result = await this.handle({
@@ -498,6 +531,12 @@ export class ScimHandler {
           entry['location'] = `${req.baseUrl}/${result.resourceType}s/${result.resourceId}`;
         if (result.headers?.['ETag']) entry['version'] = result.headers['ETag'];
         entry['status'] = String(result.status);
+        outcome.status = result.status;
+        if (result.resourceType === 'User' || result.resourceType === 'Group') {
+          outcome.resourceType = result.resourceType;
+        }
+        if (result.resourceId) outcome.resourceId = result.resourceId;
+        if (result.changes) outcome.changes = result.changes;
         if (result.deprovisioned) {
           deprovisioned = true;
           sessionsRevoked += result.deprovisioned.sessionsRevoked;
@@ -507,16 +546,22 @@ export class ScimHandler {
         const described = this.opts.describeError(err);
         entry['status'] = String(described.status);
         entry['response'] = described.body;
+        outcome.status = described.status;
+        outcome.error = described.log;
       }
+      outcome.durationMs = performance.now() - started;
       done.push({ index, entry });
+      outcomes.push({ index, outcome });
     }
     // In the order the client sent them, whatever order they ran in.
-    const results = done.sort((a, b) => a.index - b.index).map((d) => d.entry);
+    const inOrder = <T>(list: Array<{ index: number } & T>) => list.sort((a, b) => a.index - b.index);
+    const results = inOrder(done).map((d) => d.entry);
     const result: ScimResult = {
       status: 200,
       body: { schemas: [BULK_RESPONSE], Operations: results },
       resourceType: 'Bulk',
       changes: { operations: results.map((r) => `${String(r['method'])} ${String(r['status'])}`), errors },
+      operations: inOrder(outcomes).map((o) => o.outcome),
     };
     if (deprovisioned) result.deprovisioned = { sessionsRevoked };
     return result;

@@ -1,4 +1,4 @@
-import { IsNull } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import {
   CreateScimTokenInput,
   type CreateScimTokenInput as CreateScimTokenInputType,
@@ -121,6 +121,23 @@ export class ScimTokenService {
     if (!entry) return null;
     await this.touch(entry);
     return entry.principal;
+  }
+
+  /**
+   * The tenant and name of a token that was revoked, or null: a request still bearing it is refused
+   * as any unknown token is, and recorded in its tenant's provisioning log, so a sync that stopped
+   * after a revocation shows why. Read only for a token `authenticate` refused.
+   */
+  async revokedPrincipal(
+    token: string,
+  ): Promise<Pick<ScimPrincipal, 'tenantId' | 'tokenId' | 'label'> | null> {
+    const hash = sha256Hex(token);
+    const record = await this.deps.db.manager.findOne(ScimToken, {
+      select: { id: true, tenantId: true, name: true, tokenHash: true },
+      where: { tokenHash: hash, revokedAt: Not(IsNull()) },
+    });
+    if (!record || !constantTimeEqual(record.tokenHash, hash)) return null;
+    return { tenantId: record.tenantId, tokenId: record.id, label: record.name };
   }
 
   /**
