@@ -103,10 +103,10 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
       expect(await countRows(gw, 'scim_tokens', t.tenant.id)).toBe(0);
     });
 
-    it('refuses a token name that is not a string or is too long', async () => {
+    it('refuses a token name that is not a string, too long, invisible or disguised, and a body that is not JSON', async () => {
       const t = await makeTenant(gw);
       const owner = await signIn(gw, t.owner);
-      for (const name of [42, 'x'.repeat(101), '   ']) {
+      for (const name of [42, 'x'.repeat(101), '   ', '\u200b', 'line1\nline2', '\u202eevil', 'tab\there']) {
         const res = await owner.fetch('/api/scim/tokens', { method: 'POST', json: { name } });
         expect(res.status, JSON.stringify(name)).toBe(400);
       }
@@ -116,7 +116,22 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
         headers: { 'content-type': 'application/json' },
       });
       expect(malformed.status).toBe(400);
+      const bodies: Array<[string, string]> = [
+        ['application/x-www-form-urlencoded', 'name=form'],
+        ['text/plain', '{"name":"text"}'],
+      ];
+      for (const [type, body] of bodies) {
+        const res = await owner.fetch('/api/scim/tokens', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': type },
+        });
+        expect(res.status, type).toBe(415);
+        expect((await json<ApiError>(res)).error.code).toBe('request.unsupported_media_type');
+      }
       expect(await countRows(gw, 'scim_tokens', t.tenant.id)).toBe(0);
+      const emoji = await owner.fetch('/api/scim/tokens', { method: 'POST', json: { name: 'Okta 👩‍💻' } });
+      expect(emoji.status).toBe(201);
     });
   });
 

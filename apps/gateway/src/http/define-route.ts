@@ -3,6 +3,7 @@
 // /api/openapi.json, so the documentation cannot drift from what is served (STYLE §1).
 import {
   explain,
+  InvalidInput,
   PermissionDenied,
   type Action,
   type ActorContext,
@@ -10,6 +11,7 @@ import {
 } from '@gatehouse/domain';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { hasBody } from './nul.js';
 import { requireSession } from './session.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -92,6 +94,11 @@ export function mountRoutes(router: Router, routes: Route[]): Router {
       if (spec.action && session) gate(session.actor, spec.action);
       const params = spec.params ? spec.params.parse(req.params) : undefined;
       const query = spec.query ? spec.query.parse(req.query) : undefined;
+      // A body the JSON parser left alone (a form, text/plain) is no body of ours: refused, never
+      // read as an empty object whose defaults then make something the caller did not ask for.
+      if (spec.body && req.body === undefined && hasBody(req)) {
+        throw new InvalidInput('request.unsupported_media_type', 'Send the body as application/json.');
+      }
       const body = spec.body ? spec.body.parse(req.body ?? {}) : undefined;
       const result = await handler({ params, query, body, actor: session?.actor, session, req, res });
       if (res.headersSent) return;

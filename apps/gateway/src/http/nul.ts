@@ -75,3 +75,9 @@ function stringsOf(value: unknown, into: string[] = []): string[] {
 export function jsonBodyParser(limit: string): RequestHandler {
   return express.json({ limit, type: ['application/json', 'application/scim+json'], verify: noteEscapes });
 }
+
+/** Whether a request carries a body (RFC 9112 §6.3: a length above zero, or a transfer coding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = Number(req.headers['content-length'] ?? 0);
+  return length > 0 || req.headers['transfer-encoding'] !== undefined;
+}

@@ -25,7 +25,7 @@ import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from '../config.js';
 import type { RouterDeps } from '../http/deps.js';
 import { retryAfterOf, toProblem, toScimError, type Problem } from '../http/errors.js';
-import { bodyRefusal, jsonBodyParser, nulRefused, urlHoldsNul } from '../http/nul.js';
+import { bodyRefusal, hasBody, jsonBodyParser, nulRefused, urlHoldsNul } from '../http/nul.js';
 import { requestIdOf, REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { ScimMetrics } from './metrics.js';
 
@@ -353,11 +353,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const length = Number(req.headers['content-length'] ?? 0);
-  return length > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 function elapsedMs(started: bigint | undefined): number {

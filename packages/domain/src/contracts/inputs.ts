@@ -17,7 +17,24 @@ export const TenantSlug = z
 export const TenantRoleSchema = z.enum(TENANT_ROLES);
 export const TeamRoleSchema = z.enum(TEAM_ROLES);
 
-const Name = (max: number) => z.string().trim().min(1, 'Required.').max(max);
+/** C0 and C1 controls (a newline, a tab) and text-direction overrides and isolates (`U+202E`). */
+const UNDISPLAYABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/** Nothing visible: only spaces and format characters (a zero-width space). */
+const INVISIBLE = /^[\p{Cf}\s]*$/u;
+
+/**
+ * A name people read in lists, the audit log and exports (tenants, teams, tokens, team objects): no
+ * character that makes it show as something else or as nothing. Emoji sequences (their joiners are
+ * format characters) stay allowed.
+ */
+export const Name = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Required.')
+    .max(max)
+    .refine((s) => !INVISIBLE.test(s), 'Required.')
+    .refine((s) => !UNDISPLAYABLE.test(s), 'Use no control characters or text-direction overrides.');
 
 export const CreateTenantInput = z.object({
   name: Name(200),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { SHAREABLE_OBJECT_TYPES, SHARING_MODES } from './enums.js';
+import { Name } from './inputs.js';
 import { Cursor, PageLimit, pageOf } from './monitoring.js';
 
 // Team objects (seed 002): credentials, resources, stories, cases and dashboards, and their sharing.
 
 const Timestamp = z.iso.datetime();
-const Name = (max: number) => z.string().trim().min(1, 'Required.').max(max);
 /** Any JSON value (the body is already parsed JSON); only "missing" is refused. */
 const JsonValue = z.unknown().refine((v) => v !== undefined, 'Required.');
 
