@@ -113,14 +113,10 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     const principal = x.principal;
     if (!principal || x.recorded) return;
     x.recorded = true;
-    const entry = {
+    services.provisioningLog.record({
       tenantId: principal.tenantId,
       tokenId: principal.tokenId,
       tokenName: principal.label,
-      requestId: x.id,
-    };
-    services.provisioningLog.record({
-      ...entry,
       method: x.req.method ?? 'GET',
       path: loggedPath(x.req.url ?? ''),
       status,
@@ -129,11 +125,14 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       resourceId: result?.resourceId ?? resourceIdOf(x.path),
       changes: result?.changes ?? null,
       error: problem ? logLine(problem) : null,
+      requestId: x.id,
     });
     // A Bulk request's operations each get an entry too, so a resource's history shows them.
     for (const op of result?.operations ?? []) {
       services.provisioningLog.record({
-        ...entry,
+        tenantId: principal.tenantId,
+        tokenId: principal.tokenId,
+        tokenName: principal.label,
         method: op.method,
         path: `${SCIM_BASE_PATH}${op.path}`,
         status: op.status,
@@ -142,6 +141,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
         resourceId: op.resourceId ?? resourceIdOf(op.path),
         changes: op.changes ?? null,
         error: op.error ?? null,
+        requestId: x.id,
       });
     }
   };
@@ -229,7 +229,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
       ifNoneMatch: header(x.req, 'if-none-match'),
       baseUrl,
       actor,
-      ...(throttled ? { throttled } : {}),
+      throttled,
     });
     if (result.deprovisioned) {
       deps.metrics?.observeDeprovision(elapsedMs(x.started) / 1000, result.deprovisioned.sessionsRevoked);

@@ -58,7 +58,7 @@ export interface ScimRequest {
    * (a Bulk request carrying a DELETE or `active=false`): only such operations of it run, the others
    * answer 429 each.
    */
-  throttled?: { retryAfterSeconds: number };
+  throttled?: { retryAfterSeconds: number } | undefined;
 }
 
 /** One operation of a Bulk request, for the provisioning log: an entry of its own. */
