@@ -1,7 +1,12 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SQLITE_PATH, dialectOf } from '@gatehouse/domain';
+import {
+  DEFAULT_PROVISIONING_LOG,
+  DEFAULT_SCIM_RATE_LIMIT,
+  DEFAULT_SQLITE_PATH,
+  dialectOf,
+} from '@gatehouse/domain';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,8 +47,11 @@ export interface ScimSettings {
   logRetentionDays: number;
 }
 
-/** Far above the pace of an IdP's provisioning cycle; a month of sync history. */
-export const DEFAULT_SCIM_SETTINGS: ScimSettings = { rateLimitPerMinute: 6_000, logRetentionDays: 30 };
+/** The domain's defaults: far above the pace of an IdP's provisioning cycle; a month of sync history. */
+export const DEFAULT_SCIM_SETTINGS: ScimSettings = {
+  rateLimitPerMinute: (DEFAULT_SCIM_RATE_LIMIT.limit * 60) / DEFAULT_SCIM_RATE_LIMIT.windowSeconds,
+  logRetentionDays: DEFAULT_PROVISIONING_LOG.retentionDays,
+};
 
 export interface AuthRateLimit {
   windowSeconds: number;

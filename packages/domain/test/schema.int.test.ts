@@ -9,6 +9,28 @@ describe.each(DATABASES)('migrations on $name', (target) => {
   });
   afterAll(() => t.close());
 
+  /**
+   * Users as an earlier migration left them (id → the value of `column`), written in SQL: the
+   * entities describe the schema after every migration.
+   */
+  async function insertUsers(
+    column: 'scim_attributes' | 'last_scim_payload',
+    values: Record<string, string | null>,
+  ) {
+    const postgres = t.db.dialect === 'postgres';
+    const now = postgres ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
+    for (const [id, value] of Object.entries(values)) {
+      await t.db.dataSource.query(
+        postgres
+          ? `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, ${column}, version, created_at, updated_at)
+             VALUES ($1, 't', $1, $1, true, 'member', 'scim', $2, 1, $3, $3)`
+          : `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, ${column}, version, created_at, updated_at)
+             VALUES (?, 't', ?, ?, 1, 'member', 'scim', ?, 1, ?, ?)`,
+        postgres ? [id, value, now] : [id, id, id, value, now, now],
+      );
+    }
+  }
+
   it('running every migration yields exactly the schema the entities describe', async () => {
     const applied = await t.db.migrate();
     expect(applied.length).toBeGreaterThan(0);
@@ -31,18 +53,7 @@ describe.each(DATABASES)('migrations on $name', (target) => {
       none: null,
       odd: JSON.stringify({ emails: { type: 'work' } }),
     };
-    const postgres = t.db.dialect === 'postgres';
-    const now = postgres ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
-    for (const [id, doc] of Object.entries(docs)) {
-      await t.db.dataSource.query(
-        postgres
-          ? `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, scim_attributes, version, created_at, updated_at)
-             VALUES ($1, 't', $1, $1, true, 'member', 'scim', $2, 1, $3, $3)`
-          : `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, scim_attributes, version, created_at, updated_at)
-             VALUES (?, 't', ?, ?, 1, 'member', 'scim', ?, 1, ?, ?)`,
-        postgres ? [id, doc, now] : [id, id, id, doc, now, now],
-      );
-    }
+    await insertUsers('scim_attributes', docs);
     await t.db.migrate();
     const rows: Array<{ id: string; o: unknown }> = await t.db.dataSource.query(
       'SELECT id, other_work_emails AS o FROM users ORDER BY id',
@@ -72,18 +83,7 @@ describe.each(DATABASES)('migrations on $name', (target) => {
       broken: '{"password": not json',
       none: null,
     };
-    const postgres = t.db.dialect === 'postgres';
-    const now = postgres ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
-    for (const [id, payload] of Object.entries(payloads)) {
-      await t.db.dataSource.query(
-        postgres
-          ? `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, last_scim_payload, version, created_at, updated_at)
-             VALUES ($1, 't', $1, $1, true, 'member', 'scim', $2, 1, $3, $3)`
-          : `INSERT INTO users (id, tenant_id, email, user_name, active, tenant_role, source, last_scim_payload, version, created_at, updated_at)
-             VALUES (?, 't', ?, ?, 1, 'member', 'scim', ?, 1, ?, ?)`,
-        postgres ? [id, payload, now] : [id, id, id, payload, now, now],
-      );
-    }
+    await insertUsers('last_scim_payload', payloads);
     await t.db.migrate();
     const rows: Array<{ id: string; p: string | null }> = await t.db.dataSource.query(
       'SELECT id, last_scim_payload AS p FROM users ORDER BY id',

@@ -211,6 +211,7 @@ export type {
   ProvisioningLogService,
 } from './provisioning-log.service.js';
 export type { RateDecision, ScimRateLimitOptions, ScimRateLimiter } from './scim-rate-limit.js';
+export { DEFAULT_PROVISIONING_LOG, DEFAULT_SCIM_RATE_LIMIT };
 export { loadEncryptionKey } from './instance-secrets.js';
 export {
   SESSION_POLICY_BOUNDS,
