@@ -11,8 +11,8 @@ import {
   DEFAULT_SCIM_LIMITS,
   InvalidInput,
   isDeprovisioning,
-  RateLimited,
   ScimHandler,
+  scimRateLimited,
   PermissionDenied,
   Unauthenticated,
   type ActorContext,
@@ -188,9 +188,7 @@ export function scimListener(deps: ScimListenerDeps): (req: IncomingMessage, res
     const decision = await services.scimRateLimit.take(principal.tokenId);
     if (decision.allowed) return undefined;
     if (deprovisioning) return { retryAfterSeconds: decision.retryAfterSeconds };
-    throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
-      retryAfterSeconds: decision.retryAfterSeconds,
-    });
+    throw scimRateLimited(decision.retryAfterSeconds);
   };
 
   const serve = async (x: Exchange) => {

@@ -1,4 +1,4 @@
-import { InvalidInput, NotFound } from '../errors.js';
+import { InvalidInput, NotFound, RateLimited } from '../errors.js';
 
 /**
  * RFC 7644 §3.12 `scimType` keywords. The gateway's SCIM error body carries the one a DomainError
@@ -31,3 +31,9 @@ export const userNotFound = (id: string): NotFound => new NotFound('user.not_fou
 
 export const groupNotFound = (id: string): NotFound =>
   new NotFound('group.not_found', `Group ${id} not found.`);
+
+/** A token past its rate limit: the gateway answers 429 with `Retry-After`, a Bulk operation 429 alone. */
+export const scimRateLimited = (retryAfterSeconds: number): RateLimited =>
+  new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
+    retryAfterSeconds,
+  });

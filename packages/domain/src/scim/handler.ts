@@ -1,7 +1,7 @@
 // The SCIM 2.0 protocol (RFC 7644), framework-free: a plain request in, `{ status, body }` out. The
 // gateway's adapter checks the bearer token and media type, parses JSON and writes the answer;
 // errors are thrown as DomainErrors and mapped to statuses by the gateway (STYLE §3).
-import { Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited } from '../errors.js';
+import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../errors.js';
 import type { Group } from '../entities/index.js';
 import type { ActorContext } from '../services/context.js';
 import {
@@ -19,7 +19,7 @@ import {
   serviceProviderConfig,
   type Limits,
 } from './discovery.js';
-import { scimInvalid } from './errors.js';
+import { scimInvalid, scimRateLimited } from './errors.js';
 import type { AttrPath } from './filter/ast.js';
 import { parseFilter } from './filter/parser.js';
 import { memberIds } from './groups.js';
@@ -493,11 +493,10 @@ export class ScimHandler {
   private async bulk(req: ScimRequest): Promise<ScimResult> {
     const { operations, failOnErrors } = bulkBody(req.body, this.opts.bulkMaxOperations);
     const created = new Map<string, string>(); // bulkId → id
-    const done: Array<{ index: number; entry: Json }> = [];
+    const done: Array<{ index: number; entry: Json; outcome: BulkOperationOutcome }> = [];
     let errors = 0;
     let sessionsRevoked = 0;
     let deprovisioned = false;
-    const outcomes: Array<{ index: number; outcome: BulkOperationOutcome }> = [];
     for (const index of bulkOrder(operations)) {
       if (failOnErrors !== undefined && errors >= failOnErrors) break;
       const op = operations[index] as BulkOperation;
@@ -508,9 +507,7 @@ export class ScimHandler {
       try {
         if (op.invalid) throw op.invalid;
         if (req.throttled && !isDeprovisioning(op.method, op.path, op.data)) {
-          throw new RateLimited('scim.rate_limited', 'Too many SCIM requests for this token; retry later.', {
-            retryAfterSeconds: req.throttled.retryAfterSeconds,
-          });
+          throw scimRateLimited(req.throttled.retryAfterSeconds);
         }
         const path = resolveBulkIds(op.path, created);
         outcome.path = path;
@@ -550,18 +547,17 @@ export class ScimHandler {
         outcome.error = described.log;
       }
       outcome.durationMs = performance.now() - started;
-      done.push({ index, entry });
-      outcomes.push({ index, outcome });
+      done.push({ index, entry, outcome });
     }
     // In the order the client sent them, whatever order they ran in.
-    const inOrder = <T>(list: Array<{ index: number } & T>) => list.sort((a, b) => a.index - b.index);
-    const results = inOrder(done).map((d) => d.entry);
+    done.sort((a, b) => a.index - b.index);
+    const results = done.map((d) => d.entry);
     const result: ScimResult = {
       status: 200,
       body: { schemas: [BULK_RESPONSE], Operations: results },
       resourceType: 'Bulk',
       changes: { operations: results.map((r) => `${String(r['method'])} ${String(r['status'])}`), errors },
-      operations: inOrder(outcomes).map((o) => o.outcome),
+      operations: done.map((d) => d.outcome),
     };
     if (deprovisioned) result.deprovisioned = { sessionsRevoked };
     return result;
