@@ -13,6 +13,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * The request line and headers a request may carry: 64 KiB where node allows 16. A SCIM filter may be
+ * 4,096 characters (`DEFAULT_SCIM_LIMITS`), and sent in a GET's query each of them can take twelve
+ * bytes percent-encoded (a four-byte UTF-8 character): 48 KiB. Within 16 KiB such a filter was cut off
+ * by node with a bare 431 before any SCIM error could say why.
+ */
+const MAX_HEADER_BYTES = 64 * 1024;
+
 export interface ServerOptions {
   /** How long in-flight requests may run after close(); default 10 s. */
   shutdownGraceMs?: number;
@@ -23,7 +31,7 @@ export async function startServer(
   config: Pick<Config, 'host' | 'port'>,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
-  const server = createServer(app);
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
   let closing: Promise<void> | undefined;
 
   // server.close() only drops connections that are idle at that moment; a keep-alive connection

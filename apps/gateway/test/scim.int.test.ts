@@ -497,6 +497,16 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
       expect((await other.request('GET', '/Users')).status).toBe(401);
     });
 
+    it('a filter as long as the limit allows reaches SCIM in a GET, also of four-byte characters', async () => {
+      const longest = `userName eq "${'😀'.repeat(2040)}"`;
+      const within = await t.request('GET', `/Users?filter=${encodeURIComponent(longest)}`);
+      expect(within.status).toBe(200);
+      expect(await json(within)).toMatchObject({ totalResults: 0 });
+      const over = await t.request('GET', `/Users?filter=${encodeURIComponent(`${longest} or ${longest}`)}`);
+      expect(over.status).toBe(400);
+      expect(await json(over)).toMatchObject({ scimType: 'invalidFilter' });
+    });
+
     it('any filter string is answered 200 or 400, never 500', async () => {
       const pieces = fc.constantFrom(
         'userName',

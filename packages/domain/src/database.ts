@@ -19,6 +19,25 @@ import { SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** What `prepareDatabase` is handed: the better-sqlite3 connection, as far as it is used here. */
+interface SqliteConnection {
+  pragma(source: string): unknown;
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
+
+/**
+ * SQLite's own lower() folds ASCII letters only: `lower('ÅSA')` is `Åsa`, never equal to the `åsa` a
+ * filter value folds to in JavaScript, so a filter missed even an exactly-cased non-ASCII value. This
+ * function, registered on every SQLite connection, folds as JavaScript does (as PostgreSQL's lower()
+ * does in a UTF-8 locale). Only compared expressions use it; no index is built on it.
+ */
+const SQLITE_LOWER = 'unicode_lower';
+
+/** SQL folding `expr` to lower case, Unicode-wide on both dialects (for caseExact=false comparisons). */
+export function lowerCase(dialect: Dialect, expr: string): string {
+  return dialect === 'postgres' ? `lower(${expr})` : `${SQLITE_LOWER}(${expr})`;
+}
+
 export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; a file path or `sqlite:<path>` for SQLite. Default `./data/gatehouse.db`. */
   url?: string;
@@ -102,11 +121,14 @@ function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     // WAL lets the CLI and the server share the file; the timeout makes a second writer wait, not fail.
     enableWAL: true,
     timeout: 10_000,
-    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+    prepareDatabase: (db: SqliteConnection) => {
       db.pragma('foreign_keys = ON');
       db.pragma('synchronous = NORMAL');
       // The checkpoints are the WalCheckpointer's; this connection runs one only past this size.
       db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+      db.function(SQLITE_LOWER, { deterministic: true }, (value: unknown) =>
+        typeof value === 'string' ? value.toLowerCase() : value,
+      );
     },
   };
 }

@@ -179,7 +179,8 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       ['emails[type eq "home" and value co "home"]', ['alice@x.test']],
       ['emails.value ew "@home.test"', ['alice@x.test']],
       ['emails co "bob"', ['bob@x.test']],
-      ['emails pr', ['alice@x.test', 'bob@x.test']],
+      // The owner, invited, has no SCIM document; GET shows their email as work and primary.
+      ['emails pr', ['alice@x.test', 'bob@x.test', 'OWNER']],
       [`${ENTERPRISE}:department eq "R&D"`, ['alice@x.test', 'carol_1%@x.test']],
       [`${ENTERPRISE}:manager.value eq "m-1"`, ['bob@x.test']],
       [`${ENTERPRISE}:employeeNumber pr`, ['alice@x.test']],
@@ -202,6 +203,8 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       ['unknownAttribute eq "x"', 'an unknown attribute'],
       ['active gt true', 'an ordering of booleans'],
       ['meta.created gt "yesterday"', 'a date that is not a date'],
+      ['meta.created gt "2026-02-30T00:00:00Z"', 'a day no calendar has'],
+      ['meta.lastModified lt "2026-04-31"', 'a day no calendar has'],
       ['userName eq true', 'a boolean for a string'],
       ['title eq', 'a missing value'],
     ])('%s is a 400 invalidFilter (%s)', async (filter) => {
@@ -237,6 +240,45 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       expect(new Set(seen).size).toBe(4);
     });
 
+    it('an account made by invitation is found by its work email, as Entra matches by mail', async () => {
+      for (const filter of [
+        `emails[type eq "work"].value eq "${owner.toUpperCase()}"`,
+        `emails[primary eq true].value eq "${owner}"`,
+      ]) {
+        expect(names(await call('GET', q(filter))), filter).toEqual([owner]);
+      }
+      expect(names(await call('GET', q(`emails[type eq "home"].value eq "${owner}"`)))).toEqual([]);
+    });
+
+    it('caseExact=false compares non-ASCII letters case-insensitively, the exact case included', async () => {
+      const created = await call('POST', '/Users', {
+        userName: 'ÅSA@x.test',
+        name: { givenName: 'Åsa', familyName: 'Öberg' },
+        title: 'ÉLÈVE',
+        emails: [{ type: 'work', value: 'ÅSA.Ö@x.test' }],
+        [ENTERPRISE]: { department: 'Ünicode' },
+      });
+      expect(created.status).toBe(201);
+      try {
+        for (const filter of [
+          'emails[type eq "work"].value eq "ÅSA.Ö@x.test"',
+          'emails.value eq "åsa.ö@X.TEST"',
+          'emails.value co "Å"',
+          'name.givenName eq "Åsa"',
+          'name.familyName eq "ÖBERG"',
+          'title eq "élève"',
+          'title sw "ÉL"',
+          `${ENTERPRISE}:department eq "Ünicode"`,
+        ]) {
+          expect(names(await call('GET', q(filter))), filter).toEqual(['ÅSA@x.test']);
+        }
+        const sorted = await call('GET', '/Users?sortBy=name.familyName&sortOrder=descending&count=1');
+        expect(names(sorted), 'Ö folds to ö, after every ASCII letter').toEqual(['ÅSA@x.test']);
+      } finally {
+        expect((await call('DELETE', `/Users/${String(created.body.id)}`)).status).toBe(204);
+      }
+    });
+
     it('attributes and excludedAttributes shape the resources; id and schemas always stay', async () => {
       const only = await call(
         'GET',
@@ -254,6 +296,12 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       expect(without.body).not.toHaveProperty('name');
       expect(without.body.id).toBe(ids['alice@x.test']);
       expect(without.body).toHaveProperty('userName');
+      const meta = await call(
+        'GET',
+        `/Users/${ids['alice@x.test']}?attributes=Meta.Created,meta.lastModified`,
+      );
+      expect(Object.keys(meta.body).sort()).toEqual(['id', 'meta', 'schemas']);
+      expect(Object.keys(meta.body.meta as object).sort()).toEqual(['created', 'lastModified']);
     });
 
     it('a user’s groups are returned when asked for', async () => {

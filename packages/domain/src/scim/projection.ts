@@ -77,8 +77,15 @@ export function project(resource: Json, type: ResourceTypeDef, p: Projection): J
 function keepOnly(resource: Json, type: ResourceTypeDef, list: string[]): Json {
   const out: Json = { schemas: resource['schemas'], id: resource['id'] };
   for (const text of list) {
-    if (text.toLowerCase() === 'meta' || text.toLowerCase().startsWith('meta.')) {
-      if (resource['meta'] !== undefined) out['meta'] = resource['meta'];
+    // meta is no schema attribute (RFC 7643 §3.1 common attributes); its sub-attributes are picked alike.
+    const named = text.toLowerCase();
+    if (named === 'meta' || named.startsWith('meta.')) {
+      const meta = resource['meta'];
+      const sub = isObject(meta)
+        ? Object.keys(meta).find((k) => `meta.${k.toLowerCase()}` === named)
+        : undefined;
+      if (named === 'meta') out['meta'] = meta;
+      else if (sub !== undefined) out['meta'] = pickSub(meta, sub, out['meta']);
       continue;
     }
     const t = targetOf(type, text);

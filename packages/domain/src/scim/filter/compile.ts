@@ -2,7 +2,7 @@
 // Attribute paths resolve through an allowlist per resource type (scim/repository/*-targets.ts) to a
 // column, a JSON path inside `scim_attributes`, or a membership row; anything else is invalidFilter.
 // Every leaf compiles to a two-valued predicate (never SQL NULL), so `not (…)` means what it says.
-import type { Dialect } from '../../database.js';
+import { lowerCase, type Dialect } from '../../database.js';
 import { foldKey } from '../../repositories/users.repository.js';
 import { scimInvalid } from '../errors.js';
 import type { AttrPath, CompValue, CompareOp, Filter } from './ast.js';
@@ -168,9 +168,16 @@ function booleanLeaf(leaf: Leaf, op: CompareOp, value: CompValue, params: Params
   return op === 'eq' ? `(${x} IS NOT NULL AND ${x} = ${p})` : `(${x} IS NULL OR ${x} <> ${p})`;
 }
 
+/** Whether `YYYY-MM-DD` names a day of the calendar: the Date parser takes 2026-02-30 as 2 March. */
+function isCalendarDate([, y, m, d]: RegExpExecArray): boolean {
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+}
+
 function dateLeaf(x: string, op: CompareOp, value: CompValue, params: Params): string {
-  const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : undefined;
-  if (!at || Number.isNaN(at.getTime())) {
+  const day = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
+  const at = day ? new Date(value as string) : undefined;
+  if (!day || !at || Number.isNaN(at.getTime()) || !isCalendarDate(day)) {
     throw scimInvalid(
       'invalidFilter',
       'A dateTime attribute compares with an xsd:dateTime string ("2026-01-31T12:00:00Z").',
@@ -203,7 +210,7 @@ function stringLeaf(leaf: Leaf, op: CompareOp, value: CompValue, params: Params,
   const exact = leaf.caseExact;
   const v = leaf.folded ? foldKey(raw) : exact ? raw : raw.toLowerCase();
   const col = leaf.expr;
-  const x = leaf.folded || exact ? col : `lower(${col})`;
+  const x = leaf.folded || exact ? col : lowerCase(dialect, col);
   const nn = (cond: string) => `(${col} IS NOT NULL AND ${cond})`;
   if ((op === 'co' || op === 'sw' || op === 'ew') && v === '') return nn('1 = 1');
   switch (op) {

@@ -202,7 +202,7 @@ export async function listUsers(
 ): Promise<Page<ScimUserRow>> {
   const { manager: em, dialect } = db;
   const dir = q.descending ? 'DESC' : 'ASC';
-  const column = q.sortBy ? userSortColumn('u', q.sortBy) : 'u.user_name_key';
+  const column = q.sortBy ? userSortColumn('u', q.sortBy, dialect) : 'u.user_name_key';
   if (!column) throw unsortable(q.sortBy);
   const key = q.filter && uniqueUserKey(q.filter);
   if (key) return keyedPage(await usersByKey(db, tenantId, key), q);

@@ -5,7 +5,7 @@
 // (uq_groups_tenant_display_name) and externalId (idx_groups_tenant_external_id). Other readable
 // attributes are compared in SQL over the tenant's rows (never loaded into memory); write-only
 // ones (password) and unknown paths are invalidFilter.
-import type { Dialect } from '../../database.js';
+import { lowerCase, type Dialect } from '../../database.js';
 import { foldKey } from '../../repositories/users.repository.js';
 import type { AttrPath, CompValue, Filter } from '../filter/ast.js';
 import type { Collection, Leaf, LeafType, Params, Scope } from '../filter/compile.js';
@@ -54,13 +54,17 @@ function jsonCollection(
   params: Params,
   dialect: Dialect,
   hint?: Collection['hint'],
+  otherwise?: string,
 ): Collection {
   const e = params.alias('je');
   const path = dialect === 'postgres' ? params.add([key]) : params.add(`$."${key}"`);
+  const orElse = otherwise ? ` ELSE ${otherwise}` : '';
   const source =
     dialect === 'postgres'
-      ? `jsonb_array_elements(CASE WHEN jsonb_typeof(CAST(${alias}.scim_attributes AS jsonb) #> ${path}) = 'array' THEN CAST(${alias}.scim_attributes AS jsonb) #> ${path} END)`
-      : `json_each(${alias}.scim_attributes, ${path})`;
+      ? `jsonb_array_elements(CASE WHEN jsonb_typeof(CAST(${alias}.scim_attributes AS jsonb) #> ${path}) = 'array' THEN CAST(${alias}.scim_attributes AS jsonb) #> ${path}${orElse} END)`
+      : otherwise
+        ? `json_each(CASE WHEN json_type(${alias}.scim_attributes, ${path}) = 'array' THEN json_extract(${alias}.scim_attributes, ${path})${orElse} END)`
+        : `json_each(${alias}.scim_attributes, ${path})`;
   const element: Scope = {
     resolve(p: AttrPath) {
       if (p.uri !== undefined || p.sub !== undefined) return undefined;
@@ -156,6 +160,18 @@ function workEmailHint(alias: string, keys: WorkEmailKeys): Collection['hint'] {
   };
 }
 
+/**
+ * The emails of a user whose SCIM document has none (an account made by invitation or SSO): their one
+ * email as work and primary, as `userDoc` shows it, so a filter finds what a GET answers. Entra
+ * matching by mail found no such account, and its create then collided on the email.
+ */
+function accountEmail(alias: string, dialect: Dialect): string {
+  const email = `${alias}.email`;
+  return dialect === 'postgres'
+    ? `CASE WHEN ${alias}.email_key IS NOT NULL THEN jsonb_build_array(jsonb_build_object('value', ${email}, 'type', 'work', 'primary', true)) END`
+    : `CASE WHEN ${alias}.email_key IS NOT NULL THEN json_array(json_object('value', ${email}, 'type', 'work', 'primary', json('true'))) END`;
+}
+
 const USER_COLUMNS: Record<string, (a: string) => Leaf> = {
   id: (a) => column(`${a}.id`, 'string', true),
   externalId: (a) => column(`${a}.external_id`, 'string', true),
@@ -192,8 +208,9 @@ export function userScope(
       if (r.def.name === 'meta') return undefined;
       if (r.def.name === 'groups' && r.schema !== null) return membershipCollection(alias, params, 'user');
       if (r.def.multiValued) {
-        const hint = r.def.name === 'emails' ? workEmailHint(alias, workEmails) : undefined;
-        return jsonCollection(alias, r.def.name, r.def, params, dialect, hint);
+        if (r.def.name !== 'emails') return jsonCollection(alias, r.def.name, r.def, params, dialect);
+        const hint = workEmailHint(alias, workEmails);
+        return jsonCollection(alias, 'emails', r.def, params, dialect, hint, accountEmail(alias, dialect));
       }
       const keys = r.schema === RESOURCE_TYPES.User.schema.id || r.schema === null ? [] : [r.schema];
       if (r.def.type === 'complex') {
@@ -252,13 +269,13 @@ export const uniqueGroupKey = (f: Filter): KeyEquality | undefined =>
   uniqueKey(f, RESOURCE_TYPES.Group, GROUP_COLUMNS, UNIQUE_GROUP_ATTRIBUTES, GROUP_ALIAS);
 
 /** sortBy: columns only (RFC 7644 §3.4.2.3 lets a provider choose); multi-valued emails sort by the principal one. */
-export function userSortColumn(alias: string, path: AttrPath): string | undefined {
+export function userSortColumn(alias: string, path: AttrPath, dialect: Dialect): string | undefined {
   const r = resolveAttr(RESOURCE_TYPES.User, path);
   if (!r) return undefined;
   if (r.def.name === 'emails' && (!r.sub || r.sub.name === 'value')) return `${alias}.email_key`;
   const leaf = USER_COLUMNS[columnKey(r)]?.(alias);
   if (!leaf) return undefined;
-  return leaf.caseExact || leaf.folded || leaf.type !== 'string' ? leaf.expr : `lower(${leaf.expr})`;
+  return leaf.caseExact || leaf.folded || leaf.type !== 'string' ? leaf.expr : lowerCase(dialect, leaf.expr);
 }
 
 export function groupSortColumn(alias: string, path: AttrPath): string | undefined {
