@@ -165,6 +165,8 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
         before: { [`team:${team.id}`]: null },
         after: { [`team:${team.id}`]: 'editor' },
       });
+      // On the team's record, so the audit log filtered by the team shows who the IdP made what.
+      expect(perUser.map((r) => r.teamId)).toEqual([team.id, team.id]);
 
       const list = await json<{ items: GroupMappingView[] }>(await owner.fetch('/api/scim/group-mappings'));
       expect(list.items).toEqual([mapping]);
@@ -193,6 +195,60 @@ describe.each(DATABASES)('SCIM administration API on $name', (target) => {
       expect(await auditOf(gw, t.tenant.id, 'group_mapping.deleted')).toHaveLength(1);
       expect((await owner.fetch(`/api/scim/group-mappings/${mapping.id}`, { method: 'DELETE' })).status).toBe(
         404,
+      );
+    });
+
+    it('deleting a mapping that would leave a team without members is refused; the dry-run says so', async () => {
+      const t = await makeTenant(gw);
+      const team = await makeTeam(gw, t);
+      const user = await makeUser(gw, t);
+      const group = await makeGroup(gw, t, [user]);
+      const owner = await signIn(gw, t.owner);
+      const mapping = await json<GroupMappingView>(
+        await owner.fetch('/api/scim/group-mappings', {
+          method: 'POST',
+          json: { groupId: group.id, target: 'team', teamId: team.id, teamRole: 'admin' },
+        }),
+      );
+      // The mapped user is now the team's only member.
+      expect(
+        (await owner.fetch(`/api/teams/${team.id}/members/${team.anchor.id}`, { method: 'DELETE' })).status,
+      ).toBe(204);
+
+      const dry = await json<GroupMappingDryRunResult>(
+        await owner.fetch('/api/scim/group-mappings/dry-run', {
+          method: 'POST',
+          json: { remove: mapping.id },
+        }),
+      );
+      expect(dry.emptiedTeams).toEqual([{ teamId: team.id, teamName: team.name }]);
+      const before = await auditOf(gw, t.tenant.id, 'user.mapped_roles_changed');
+      const res = await owner.fetch(`/api/scim/group-mappings/${mapping.id}`, { method: 'DELETE' });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as ApiError).error).toMatchObject({ code: 'team.last_member' });
+      expect((await teamRolesOf(t, user.id))[team.id]).toBe('admin');
+      expect(await countRows(gw, 'group_mappings', t.tenant.id)).toBe(1);
+      expect(await auditOf(gw, t.tenant.id, 'group_mapping.deleted')).toHaveLength(0);
+      expect(await auditOf(gw, t.tenant.id, 'user.mapped_roles_changed')).toHaveLength(before.length);
+
+      // With another member in the team, the same deletion goes through.
+      expect(
+        (
+          await owner.fetch(`/api/teams/${team.id}/members`, {
+            method: 'POST',
+            json: { email: t.owner.email, role: 'admin' },
+          })
+        ).status,
+      ).toBe(201);
+      const again = await json<GroupMappingDryRunResult>(
+        await owner.fetch('/api/scim/group-mappings/dry-run', {
+          method: 'POST',
+          json: { remove: mapping.id },
+        }),
+      );
+      expect(again.emptiedTeams).toEqual([]);
+      expect((await owner.fetch(`/api/scim/group-mappings/${mapping.id}`, { method: 'DELETE' })).status).toBe(
+        204,
       );
     });
 

@@ -398,6 +398,26 @@ describe.each(DATABASES)('users API on $name', (target) => {
       );
     });
 
+    it('demoting a manager whose role comes from an IdP group mapping is refused, not a 200 that changed nothing', async () => {
+      const t = await makeTenant(gw);
+      const mapped = await makeMember(gw, t);
+      await gw.db.transaction((tx) => tx.update('User', { id: mapped.id }, { mappedTenantRole: 'manager' }));
+      const owner = await signIn(gw, t.owner);
+      const before = await fingerprint(gw);
+      const res = await owner.fetch(`/api/users/${mapped.id}/role`, {
+        method: 'PUT',
+        json: { tenantRole: 'member' },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as ApiError).error).toMatchObject({ code: 'user.role_from_idp' });
+      expect(await fingerprint(gw)).toBe(before);
+      const promoted = await owner.fetch(`/api/users/${mapped.id}/role`, {
+        method: 'PUT',
+        json: { tenantRole: 'owner' },
+      });
+      expect(promoted.status).toBe(200);
+    });
+
     it('the last owner stays: demoting them is a 409 that says why', async () => {
       const t = await makeTenant(gw);
       const owner = await signIn(gw, t.owner);

@@ -291,10 +291,15 @@ describe.each(DATABASES)('SCIM group membership on $name', (target) => {
     const removeTen = await statements(() => call('PATCH', `/Groups/${ten}`, removeEach(tenUsers)));
     expect(removeTen).toHaveLength(removeOne.length);
 
-    // Each user's change is still audited on its own record.
+    // Each user's change is still audited on its own records: one per place (the team's on the team),
+    // for the add and for the removal.
     const records = await audits(tn, 'user.mapped_roles_changed');
-    expect(records.filter((r) => r.targetId === a)).toHaveLength(2);
-    for (const id of tenUsers) expect(records.filter((r) => r.targetId === id)).toHaveLength(2);
+    for (const id of [a, ...tenUsers]) {
+      const own = records.filter((r) => r.targetId === id);
+      expect(own.map((r) => r.teamId ?? 'tenant').sort()).toEqual(
+        [team.id, team.id, 'tenant', 'tenant'].sort(),
+      );
+    }
     expect(
       await t.db.manager.countBy(TeamMembership, { teamId: team.id, userId: In([a, ...tenUsers]) }),
     ).toBe(0);

@@ -464,6 +464,44 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
     expect(audits.every((a) => a.actorLabel === 'scim:entra')).toBe(true);
   });
 
+  it('the IdP may leave a team without members through a mapped group; the audit says it did', async () => {
+    const tn = await makeTenant(w);
+    const { call } = scimClient(w, tn.tenant.id);
+    const team = await w.services.teams.create(tn.ownerActor, { name: 'Emptied' });
+    const userId = String((await call('POST', '/Users', { userName: 'only@x.test' })).body.id);
+    const groupId = String(
+      (await call('POST', '/Groups', { displayName: 'Only', members: [{ value: userId }] })).body.id,
+    );
+    await w.services.groupMappings.create(tn.ownerActor, {
+      groupId,
+      target: 'team',
+      teamId: team.id,
+      teamRole: 'editor',
+    });
+    for (const m of await t.db.manager.findBy(TeamMembership, { teamId: team.id })) {
+      if (m.userId !== userId) await w.services.teams.removeMember(tn.ownerActor, team.id, m.userId);
+    }
+    const actor = {
+      kind: 'provisioner',
+      tenantId: tn.tenant.id,
+      tokenId: 'token-entra',
+      label: 'entra',
+    } as const;
+    const deleted = await w.services.provisioning.deleteGroup(actor, groupId);
+    expect(deleted.changes['mappedRoles'], 'the log’s diff names the grant the deletion revoked').toEqual([
+      `${userId} team ${team.id}: editor → -`,
+    ]);
+    expect(await t.db.manager.countBy(TeamMembership, { teamId: team.id })).toBe(0);
+    const records = await t.db.manager.findBy(AuditEvent, {
+      tenantId: tn.tenant.id,
+      action: 'user.mapped_roles_changed',
+      targetId: userId,
+    });
+    const record = records.find((r) => 'lastMemberOf' in r.change);
+    expect(record).toMatchObject({ teamId: team.id, actorLabel: 'scim:entra' });
+    expect(record?.change).toMatchObject({ lastMemberOf: [team.id], after: { [`team:${team.id}`]: null } });
+  });
+
   it('active=false revokes every session in the same transaction; reactivation restores sign-in', async () => {
     const tn = await makeTenant(w);
     const { call } = scimClient(w, tn.tenant.id);

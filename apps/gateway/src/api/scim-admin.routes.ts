@@ -110,6 +110,7 @@ export function scimAdminRoutes({ services, config }: Pick<RouterDeps, 'services
             effectiveBefore: c.effectiveBefore,
             effectiveAfter: c.effectiveAfter,
           })),
+          emptiedTeams: result.emptiedTeams,
           totalChanges: result.totalChanges,
           usersAffected: result.usersAffected,
           truncated: result.truncated,

@@ -108,6 +108,8 @@ export type MappedRoleChangeView = z.infer<typeof MappedRoleChangeView>;
 
 export const GroupMappingDryRunResult = z.object({
   changes: z.array(MappedRoleChangeView),
+  /** Teams the change would leave without a member; a person may not, so deleting the mapping is refused. */
+  emptiedTeams: z.array(z.object({ teamId: z.string(), teamName: z.string().nullable() })),
   totalChanges: z.number().int(),
   usersAffected: z.number().int(),
   /** True when `changes` lists only the first `totalChanges` cap. */

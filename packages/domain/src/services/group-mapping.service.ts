@@ -126,37 +126,60 @@ export async function auditMappedRoleChanges(
   actor: ActorContext,
   changes: readonly MappedRoleChange[],
   cause: Record<string, unknown>,
-): Promise<void> {
-  const byUser = new Map<string, MappedRoleChange[]>();
-  for (const c of changes) {
-    const list = byUser.get(c.userId);
-    if (list) list.push(c);
-    else byUser.set(c.userId, [c]);
-  }
+): Promise<{ emptied: string[] }> {
+  const emptied = await emptiedTeams(tx, actor.tenantId, changes);
+  // One record per user and place, the team's on its team (the audit log filters by team).
   await audit.recordMany(
     tx,
     actor.tenantId,
-    [...byUser].map(([userId, userChanges]) => ({
+    changes.map((c) => ({
       actor,
       entry: {
         action: 'user.mapped_roles_changed',
         targetType: 'user',
-        targetId: userId,
+        targetId: c.userId,
+        teamId: c.teamId,
         change: {
-          before: mappedSummary(userChanges, 'mappedBefore'),
-          after: mappedSummary(userChanges, 'mappedAfter'),
+          before: mappedSummary(c, 'mappedBefore'),
+          after: mappedSummary(c, 'mappedAfter'),
           cause,
+          // The IdP is not held to a team's last-member rule; the record says it emptied the team.
+          ...(c.teamId && !c.effectiveAfter && emptied.includes(c.teamId)
+            ? { lastMemberOf: [c.teamId] }
+            : {}),
         },
       },
     })),
   );
+  return { emptied };
 }
 
-const mappedSummary = (changes: readonly MappedRoleChange[], side: 'mappedBefore' | 'mappedAfter') =>
-  Object.fromEntries(changes.map((c) => [c.scope === 'team' ? `team:${c.teamId}` : 'tenantRole', c[side]]));
+const mappedSummary = (c: MappedRoleChange, side: 'mappedBefore' | 'mappedAfter') => ({
+  [c.scope === 'team' ? `team:${c.teamId}` : 'tenantRole']: c[side],
+});
+
+/** The teams (not drafts spaces) where a change took someone's place and no member is left. */
+async function emptiedTeams(
+  tx: EntityManager,
+  tenantId: string,
+  changes: readonly MappedRoleChange[],
+): Promise<string[]> {
+  const teams = [...new Set(changes.flatMap((c) => (c.teamId && !c.effectiveAfter ? [c.teamId] : [])))];
+  if (!teams.length) return [];
+  const rows = await tx
+    .createQueryBuilder(Team, 't')
+    .select('t.id', 'id')
+    .where('t.tenantId = :tenantId AND t.id IN (:...teams)', { tenantId, teams })
+    .andWhere("t.kind = 'team'")
+    .andWhere('NOT EXISTS (SELECT 1 FROM team_memberships m WHERE m.team_id = t.id)')
+    .getRawMany<{ id: string }>();
+  return rows.map((r) => r.id);
+}
 
 export interface DryRunResult {
   changes: Array<MappedRoleChange & { email: string; displayName: string | null; teamName: string | null }>;
+  /** Teams the change would leave without a member: a person may not (seed 002), so it would be refused. */
+  emptiedTeams: Array<{ teamId: string; teamName: string | null }>;
   totalChanges: number;
   usersAffected: number;
   truncated: boolean;
@@ -214,7 +237,16 @@ export class GroupMappingService {
       const mapping = await tx.findOneBy(GroupMapping, { tenantId: actor.tenantId, id: mappingId });
       if (!mapping) throw new NotFound('group_mapping.not_found', 'No such group mapping.');
       await tx.delete(GroupMapping, { id: mapping.id });
-      await this.reapply(tx, actor, mapping, 'group_mapping.deleted');
+      const { emptied } = await this.reapply(tx, actor, mapping, 'group_mapping.deleted');
+      // Seed 002: no one removes a team's last member; a person deleting a mapping is no exception
+      // (only the IdP's own changes are). The transaction, deletion and audit included, is undone.
+      if (emptied.length) {
+        throw new Conflict(
+          'team.last_member',
+          'Deleting this mapping would leave a team without members: add another member to the team first.',
+          { teamIds: emptied },
+        );
+      }
     });
   }
 
@@ -233,7 +265,7 @@ export class GroupMappingService {
     const userIds = [...new Set([...desired.keys(), ...current.mapped.keys()])];
     const diff = diffMappedRoles(userIds, current, desired);
     const changes = withEffectiveRoles(diff, await grantsOf(em, actor.tenantId, diff));
-    return describeChanges(em, actor.tenantId, changes);
+    return describeChanges(em, actor.tenantId, changes, await wouldEmpty(em, actor.tenantId, changes));
   }
 
   private async proposal(
@@ -284,7 +316,7 @@ export class GroupMappingService {
     actor: ActorContext,
     mapping: GroupMapping,
     action: 'group_mapping.created' | 'group_mapping.deleted',
-  ): Promise<MappedRoleChange[]> {
+  ): Promise<{ emptied: string[] }> {
     // The live members, each user's row locked (`keyShare`): a member being removed meanwhile
     // (DELETE /Users) is either removed before (re-read: not live, not recomputed) or after (the
     // removal deletes the team membership this mapping gives them), never granted a team place that
@@ -313,8 +345,7 @@ export class GroupMappingService {
         usersAffected: new Set(changes.map((c) => c.userId)).size,
       },
     });
-    await auditMappedRoleChanges(tx, this.deps.audit, actor, changes, { mappingId: mapping.id, action });
-    return changes;
+    return auditMappedRoleChanges(tx, this.deps.audit, actor, changes, { mappingId: mapping.id, action });
   }
 }
 
@@ -679,14 +710,42 @@ async function withNames(
   }));
 }
 
+/**
+ * The teams whose every member would lose their place by `changes` (a dry-run writes nothing, so the
+ * members left are counted rather than looked for).
+ */
+async function wouldEmpty(
+  em: EntityManager,
+  tenantId: string,
+  changes: readonly MappedRoleChange[],
+): Promise<string[]> {
+  const leaving = new Map<string, Set<string>>();
+  for (const c of changes) {
+    if (!c.teamId || !c.effectiveBefore || c.effectiveAfter) continue;
+    const users = leaving.get(c.teamId) ?? new Set<string>();
+    leaving.set(c.teamId, users.add(c.userId));
+  }
+  if (!leaving.size) return [];
+  const rows = await em
+    .createQueryBuilder(TeamMembership, 'm')
+    .innerJoin(Team, 't', "t.id = m.teamId AND t.kind = 'team'")
+    .select('m.teamId', 'teamId')
+    .addSelect('COUNT(*)', 'members')
+    .where('m.tenantId = :tenantId AND m.teamId IN (:...teams)', { tenantId, teams: [...leaving.keys()] })
+    .groupBy('m.teamId')
+    .getRawMany<{ teamId: string; members: string | number }>();
+  return rows.filter((r) => Number(r.members) === leaving.get(r.teamId)?.size).map((r) => r.teamId);
+}
+
 async function describeChanges(
   em: EntityManager,
   tenantId: string,
   changes: MappedRoleChange[],
+  emptied: string[],
 ): Promise<DryRunResult> {
   const listed = changes.slice(0, DRY_RUN_LIST_CAP);
   const userIds = [...new Set(listed.map((c) => c.userId))];
-  const teamIds = [...new Set(listed.flatMap((c) => (c.teamId ? [c.teamId] : [])))];
+  const teamIds = [...new Set([...listed.flatMap((c) => (c.teamId ? [c.teamId] : [])), ...emptied])];
   const users = new Map<string, User>();
   for (let i = 0; i < userIds.length; i += CHUNK) {
     const part = await em.find(User, { where: { tenantId, id: In(userIds.slice(i, i + CHUNK)) } });
@@ -701,6 +760,7 @@ async function describeChanges(
       displayName: users.get(c.userId)?.displayName ?? null,
       teamName: c.teamId ? (teamNames.get(c.teamId) ?? null) : null,
     })),
+    emptiedTeams: emptied.map((teamId) => ({ teamId, teamName: teamNames.get(teamId) ?? null })),
     totalChanges: changes.length,
     usersAffected: new Set(changes.map((c) => c.userId)).size,
     truncated: changes.length > listed.length,

@@ -557,10 +557,12 @@ export class ProvisioningService {
         groupId: group.id,
         action: 'group.deleted',
       });
-      return {
-        resource: null,
-        changes: { removed: [group.displayName, null], members: [members.length, 0] },
+      const changes: Record<string, unknown> = {
+        removed: [group.displayName, null],
+        members: [members.length, 0],
       };
+      if (roles.length) changes['mappedRoles'] = roleSummary(roles);
+      return { resource: null, changes };
     });
   }
 

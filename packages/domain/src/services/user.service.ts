@@ -238,6 +238,14 @@ export class UserService {
         tenantRole: effectiveTenantRole(user),
         newRole: tenantRole,
       });
+      // A role an IdP group mapping gives stays whatever is set here: say so instead of a 200 that
+      // changed nothing the account acts with (as removing a mapped team membership is refused).
+      if (effectiveTenantRole({ tenantRole, mappedTenantRole: user.mappedTenantRole }) !== tenantRole) {
+        throw new InvalidInput(
+          'user.role_from_idp',
+          `This account is a ${String(user.mappedTenantRole)} through an identity-provider group mapping: change it in the IdP or the mapping.`,
+        );
+      }
       if (user.tenantRole === tenantRole) return user;
       if (user.tenantRole === 'owner') await this.assertAnotherOwner(tx, user);
       const now = this.deps.clock.now();
