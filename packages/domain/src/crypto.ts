@@ -14,11 +14,16 @@ const pool = Buffer.alloc(16 * 256);
 let poolAt = pool.length;
 
 /**
- * A row id: a UUIDv7 (RFC 9562 §5.7), 48 bits of Unix milliseconds then 74 random bits. Rows written
- * together get neighbouring keys, so a batch of inserts (a sync's users, their group memberships, the
- * audit and provisioning-log records) appends to the end of each index instead of dirtying a random
- * page per row. The time it carries is no secret: every resource shows its creation time anyway.
+ * A row id: a UUIDv7 (RFC 9562 §5.7), 48 bits of Unix milliseconds, a 12-bit counter, then 62 random
+ * bits. Rows written together get neighbouring keys, so a batch of inserts (a sync's users, their group
+ * memberships, the audit and provisioning-log records) appends to the end of each index instead of
+ * dirtying a random page per row. Ids made in one millisecond count up from a random start (§6.2
+ * method 1), so they sort in the order they were made: the audit log, newest first by (time, id),
+ * listed a group's deletion after the role changes it caused when both fell in one millisecond. The
+ * time it carries is no secret: every resource shows its creation time anyway.
  */
+const sequence = { ms: 0, count: 0 };
+
 export function newId(): string {
   if (poolAt === pool.length) {
     randomFillSync(pool);
@@ -27,13 +32,22 @@ export function newId(): string {
   const b = pool.subarray(poolAt, poolAt + 16);
   poolAt += 16;
   const ms = Date.now();
+  // A new millisecond (or a clock set back) starts from a random count below 2048, leaving room for at
+  // least 2048 more ids in the same millisecond before the count would wrap (then it starts afresh).
+  if (ms !== sequence.ms || sequence.count >= 0xfff) {
+    sequence.ms = ms;
+    sequence.count = (((b[6] ?? 0) << 8) | (b[7] ?? 0)) & 0x7ff;
+  } else {
+    sequence.count += 1;
+  }
   b[0] = Math.floor(ms / 2 ** 40) & 0xff;
   b[1] = Math.floor(ms / 2 ** 32) & 0xff;
   b[2] = (ms >>> 24) & 0xff;
   b[3] = (ms >>> 16) & 0xff;
   b[4] = (ms >>> 8) & 0xff;
   b[5] = ms & 0xff;
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x70; // version 7
+  b[6] = (sequence.count >>> 8) | 0x70; // version 7, then the count's high four bits
+  b[7] = sequence.count & 0xff;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
   const h = (i: number) => HEX[b[i] ?? 0] ?? '00';
   return (

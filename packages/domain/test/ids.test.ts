@@ -26,6 +26,17 @@ describe('row ids', () => {
     expect(first < second).toBe(true);
   });
 
+  it('made in one millisecond, sort in the order they were made', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-06T10:00:00.000Z'));
+    for (let round = 0; round < 50; round += 1) {
+      const ids = Array.from({ length: 2_000 }, () => newId());
+      expect(ids.every((id) => millisOf(id) === Date.now())).toBe(true);
+      expect([...ids].sort()).toEqual(ids);
+      vi.setSystemTime(Date.now() + 1);
+    }
+  });
+
   it('never repeat, across many pool refills', () => {
     const ids = new Set(Array.from({ length: 100_000 }, () => newId()));
     expect(ids.size).toBe(100_000);
