@@ -31,6 +31,13 @@ describe.each(DATABASES)('migrations on $name', (target) => {
     }
   }
 
+  /** Back to just before the migration `name` (rows are then written in that schema). */
+  async function undoThrough(name: string) {
+    const applied = async () =>
+      (await t.db.dataSource.query('SELECT name FROM migrations')).map((r: { name: string }) => r.name);
+    while ((await applied()).includes(name)) await t.db.dataSource.undoLastMigration({ transaction: 'each' });
+  }
+
   it('running every migration yields exactly the schema the entities describe', async () => {
     const applied = await t.db.migrate();
     expect(applied.length).toBeGreaterThan(0);
@@ -40,11 +47,7 @@ describe.each(DATABASES)('migrations on $name', (target) => {
 
   it('AddUserOtherWorkEmails marks the stored users with more than one work email', async () => {
     // Back to just before it (the rows below are written in that schema), then forward again.
-    const applied = async () =>
-      (await t.db.dataSource.query('SELECT name FROM migrations')).map((r: { name: string }) => r.name);
-    while ((await applied()).includes('AddUserOtherWorkEmails1796566970567')) {
-      await t.db.dataSource.undoLastMigration({ transaction: 'each' });
-    }
+    await undoThrough('AddUserOtherWorkEmails1796566970567');
     const emails = (types: string[]) =>
       JSON.stringify({ emails: types.map((type, i) => ({ type, value: `${i}@x.test` })) });
     const docs = {
@@ -68,11 +71,7 @@ describe.each(DATABASES)('migrations on $name', (target) => {
   });
 
   it('RedactStoredPasswords redacts the passwords kept payloads of earlier versions held', async () => {
-    const name = (await t.db.dataSource.query('SELECT name FROM migrations ORDER BY id DESC')) as Array<{
-      name: string;
-    }>;
-    expect(name[0]?.name).toMatch(/^RedactStoredPasswords/);
-    await t.db.dataSource.undoLastMigration({ transaction: 'each' });
+    await undoThrough('RedactStoredPasswords1796574078510');
     const patch = (path: string, value: string) =>
       JSON.stringify({ schemas: ['x'], Operations: [{ op: 'replace', path, value }] });
     const payloads: Record<string, string | null> = {
@@ -93,6 +92,62 @@ describe.each(DATABASES)('migrations on $name', (target) => {
     expect(after['urn']).toBe(patch('urn:ietf:params:scim:schemas:core:2.0:User:password', '[redacted]'));
     for (const id of ['kept', 'posted', 'broken', 'none']) expect(after[id]).toBe(payloads[id]);
     await t.db.dataSource.query('DELETE FROM users');
+  });
+
+  it('RerankMappedCaseManagers gives the case manager role to members a case-manager group maps', async () => {
+    await undoThrough('RerankMappedCaseManagers1796580592542');
+    const postgres = t.db.dialect === 'postgres';
+    const now = postgres ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
+    const insert = async (table: string, row: Record<string, unknown>) => {
+      const columns = Object.keys(row);
+      const marks = columns.map((_, i) => (postgres ? `$${i + 1}` : '?'));
+      await t.db.dataSource.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${marks.join(', ')})`,
+        Object.values(row),
+      );
+    };
+    const mapping = (id: string, group: string, team: string, role: string) =>
+      insert('group_mappings', {
+        id,
+        tenant_id: 't',
+        group_id: group,
+        target: 'team',
+        team_id: team,
+        team_role: role,
+        created_at: now,
+      });
+    await mapping('m1', 'cases', 'T', 'case_manager');
+    await mapping('m2', 'dashboards', 'T', 'dashboard_manager');
+    await mapping('m3', 'dashboards', 'U', 'dashboard_manager');
+    const member = (group: string, user: string) =>
+      insert('group_members', { group_id: group, user_id: user, tenant_id: 't', created_at: now });
+    await member('cases', 'both');
+    await member('dashboards', 'both');
+    await member('dashboards', 'dash');
+    const place = (team: string, user: string) =>
+      insert('team_memberships', {
+        team_id: team,
+        user_id: user,
+        tenant_id: 't',
+        mapped_role: 'dashboard_manager',
+        created_at: now,
+        updated_at: now,
+      });
+    await place('T', 'both');
+    await place('U', 'both');
+    await place('T', 'dash');
+    await t.db.migrate();
+    const rows: Array<{ team: string; user: string; role: string }> = await t.db.dataSource.query(
+      'SELECT team_id AS team, user_id AS "user", mapped_role AS role FROM team_memberships ORDER BY team_id, user_id',
+    );
+    expect(rows.map((r) => `${r.team}/${r.user}: ${r.role}`)).toEqual([
+      'T/both: case_manager',
+      'T/dash: dashboard_manager',
+      'U/both: dashboard_manager',
+    ]);
+    for (const table of ['team_memberships', 'group_members', 'group_mappings']) {
+      await t.db.dataSource.query(`DELETE FROM ${table}`);
+    }
   });
 
   it('reverting every migration leaves only the migrations table', async () => {

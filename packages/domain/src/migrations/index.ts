@@ -7,6 +7,7 @@ import { AddUsersEmailKeyIndex1795626107953 as sqliteAddUsersEmailKeyIndex179562
 import { AddSessionIdToken1796558314685 as sqliteAddSessionIdToken1796558314685 } from './sqlite/1796558314685-AddSessionIdToken.js';
 import { AddUserOtherWorkEmails1796566970567 as sqliteAddUserOtherWorkEmails1796566970567 } from './sqlite/1796566970567-AddUserOtherWorkEmails.js';
 import { RedactStoredPasswords1796574078510 as sqliteRedactStoredPasswords1796574078510 } from './sqlite/1796574078510-RedactStoredPasswords.js';
+import { RerankMappedCaseManagers1796580592542 as sqliteRerankMappedCaseManagers1796580592542 } from './sqlite/1796580592542-RerankMappedCaseManagers.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
@@ -15,6 +16,7 @@ import { AddUsersEmailKeyIndex1795626107953 as postgresAddUsersEmailKeyIndex1795
 import { AddSessionIdToken1796558314685 as postgresAddSessionIdToken1796558314685 } from './postgres/1796558314685-AddSessionIdToken.js';
 import { AddUserOtherWorkEmails1796566970567 as postgresAddUserOtherWorkEmails1796566970567 } from './postgres/1796566970567-AddUserOtherWorkEmails.js';
 import { RedactStoredPasswords1796574078510 as postgresRedactStoredPasswords1796574078510 } from './postgres/1796574078510-RedactStoredPasswords.js';
+import { RerankMappedCaseManagers1796580592542 as postgresRerankMappedCaseManagers1796580592542 } from './postgres/1796580592542-RerankMappedCaseManagers.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -28,6 +30,7 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteAddSessionIdToken1796558314685,
     sqliteAddUserOtherWorkEmails1796566970567,
     sqliteRedactStoredPasswords1796574078510,
+    sqliteRerankMappedCaseManagers1796580592542,
   ],
   postgres: [
     postgresInit1795622177939,
@@ -38,5 +41,6 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     postgresAddSessionIdToken1796558314685,
     postgresAddUserOtherWorkEmails1796566970567,
     postgresRedactStoredPasswords1796574078510,
+    postgresRerankMappedCaseManagers1796580592542,
   ],
 };

@@ -2,15 +2,20 @@ import type { TeamRole, TenantRole } from '../permissions/index.js';
 
 /**
  * Breadth of each team role, for "a user in several mapped groups gets the highest role" and for
- * combining a manual grant with a mapped one. Admin ⊃ editor ⊃ viewer by the seed's table; the
- * narrow case/dashboard roles rank below viewer because they see less of the team.
+ * combining a manual grant with a mapped one. A member holds one role (seed 002), so the higher of
+ * two must hold everything the lower does wherever the table orders them: admin ⊃ editor ⊃ viewer,
+ * editor ⊃ dashboard manager, and case manager ⊃ dashboard manager (the case manager role exists only
+ * with cases on, and there it includes the dashboard manager's, seed 002). The narrow roles rank below
+ * viewer because they see less of the team; viewer against either narrow role, and editor against the
+ * case manager (who may delete cases), are incomparable: one of the two is given, the other's extra
+ * rights are not (test/roles.test.ts pins which).
  */
 const RANK: Record<TeamRole, number> = {
   admin: 5,
   editor: 4,
   viewer: 3,
-  dashboard_manager: 2,
-  case_manager: 1,
+  case_manager: 2,
+  dashboard_manager: 1,
 };
 
 export function highestTeamRole(...roles: Array<TeamRole | null | undefined>): TeamRole | null {
