@@ -167,6 +167,8 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       ['userName lt "bob@x.test"', ['alice@x.test']],
       ['userName le "bob@x.test"', ['alice@x.test', 'bob@x.test']],
       ['title pr', ['alice@x.test', 'bob@x.test']],
+      ['name pr', ['alice@x.test', 'bob@x.test', 'carol_1%@x.test']],
+      ['not (name pr)', ['OWNER']],
       ['externalId eq "ext-a"', []],
       ['externalId eq "EXT-a"', ['alice@x.test']],
       ['externalId sw "ext"', ['bob@x.test']],
@@ -207,6 +209,7 @@ describe.each(DATABASES)('SCIM provisioning on $name', (target) => {
       ['meta.lastModified lt "2026-04-31"', 'a day no calendar has'],
       ['userName eq true', 'a boolean for a string'],
       ['title eq', 'a missing value'],
+      ['name eq "Alice"', 'a comparison of a complex attribute that has no value'],
     ])('%s is a 400 invalidFilter (%s)', async (filter) => {
       const res = await call('GET', q(filter));
       expect(res.status).toBe(400);

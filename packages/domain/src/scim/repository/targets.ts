@@ -46,6 +46,23 @@ function jsonLeaf(
   return { kind: 'leaf', expr, type, caseExact: def.caseExact, jsonBoolean: type === 'boolean' };
 }
 
+/**
+ * `name pr`: a complex attribute without a `value` is present when it holds a non-empty node (RFC
+ * 7644 §3.4.2.2); only `pr` applies. `name` also counts its columns, which GET shows for accounts made
+ * without a SCIM document.
+ */
+function jsonPresence(alias: string, keys: string[], params: Params, dialect: Dialect): Leaf {
+  const node =
+    dialect === 'postgres'
+      ? `NULLIF(CAST(${alias}.scim_attributes AS jsonb) #>> ${params.add(keys)}, '{}')`
+      : `NULLIF(json_extract(${alias}.scim_attributes, ${params.add(`$${keys.map((k) => `."${k}"`).join('')}`)}), '{}')`;
+  const expr =
+    keys.length === 1 && keys[0] === 'name'
+      ? `COALESCE(${node}, ${alias}.given_name, ${alias}.family_name)`
+      : node;
+  return { kind: 'leaf', expr, type: 'string', caseExact: true, ops: ['pr'] };
+}
+
 /** Elements of a JSON array in `scim_attributes` (emails, phoneNumbers…), one EXISTS per condition. */
 function jsonCollection(
   alias: string,
@@ -216,7 +233,8 @@ export function userScope(
       if (r.def.type === 'complex') {
         // `manager eq "id"` compares the complex attribute's `value` (RFC 7644 §3.4.2.2).
         const sub = r.sub ?? (r.def.subAttributes ? findAttr(r.def.subAttributes, 'value') : undefined);
-        return sub ? jsonLeaf(alias, [...keys, r.def.name, sub.name], sub, params, dialect) : undefined;
+        if (sub) return jsonLeaf(alias, [...keys, r.def.name, sub.name], sub, params, dialect);
+        return r.sub ? undefined : jsonPresence(alias, [...keys, r.def.name], params, dialect);
       }
       return jsonLeaf(alias, [...keys, r.def.name], r.def, params, dialect);
     },
