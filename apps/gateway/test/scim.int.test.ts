@@ -682,10 +682,22 @@ describe.each(DATABASES)('SCIM 2.0 over HTTP on $name', (target) => {
         status: '429',
         scimType: 'tooManyRequests',
       });
+      // A PATCH that leaves the user active deprovisions no one, whatever it does on the way.
+      const roundTrip = await tn.request('PATCH', `/Users/${id}`, {
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [
+            { op: 'replace', path: 'active', value: false },
+            { op: 'replace', value: { active: true, title: 'Past the limit' } },
+          ],
+        },
+      });
+      expect(roundTrip.status).toBe(429);
       const deactivated = await tn.request('PATCH', `/Users/${id}`, {
         body: patch({ op: 'Replace', path: 'active', value: 'False' }),
       });
       expect(deactivated.status).toBe(200);
+      expect(await json(deactivated)).not.toHaveProperty('title');
       expect((await tn.request('DELETE', `/Users/${id}`)).status).toBe(204);
       expect((await tn.request('GET', '/Users')).status).toBe(429);
 

@@ -894,10 +894,12 @@ export function isDeprovisioning(method: string, path: string, body: unknown): b
   try {
     if (m === 'PUT') return normalizeResource(body, RESOURCE_TYPES.User)['active'] === false;
     if (m === 'PATCH') {
-      return normalizePatch(body, RESOURCE_TYPES.User).some(
-        (op) =>
-          op.op !== 'remove' && op.path.path.attr === 'active' && !op.path.path.uri && op.value === false,
-      );
+      // What the PATCH leaves `active` at (its operations apply in order, as one, RFC 7644 §3.5.2):
+      // `false` then `true` deprovisions no one and waits like any other write.
+      const last = normalizePatch(body, RESOURCE_TYPES.User)
+        .filter((op) => op.path.path.attr === 'active' && !op.path.path.uri)
+        .at(-1);
+      return last !== undefined && last.op !== 'remove' && last.value === false;
     }
   } catch {
     // A malformed body is not a deprovisioning: it is rejected with its own 400 after the limit.
