@@ -98,6 +98,13 @@ describe.each(DATABASES)('users API on $name', (target) => {
       expect(await ids(ada.email.slice(0, 8).toUpperCase())).toContain(ada.id);
       expect(await ids('%')).toEqual([]);
       expect(await ids('_')).toEqual([]);
+      // Non-ASCII letters fold too, on SQLite as on PostgreSQL.
+      const asa = await makeMember(gw, t);
+      await gw.db.transaction((tx) =>
+        tx.update('User', { id: asa.id }, { givenName: 'Åsa', familyName: 'ÖBERG', displayName: null }),
+      );
+      expect(await ids('åsa öberg')).toEqual([asa.id]);
+      expect(await ids('ÅSA')).toEqual([asa.id]);
     });
 
     it('filters by effective role, status, source and team, and they combine', async () => {

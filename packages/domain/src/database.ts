@@ -11,6 +11,7 @@ import {
   type ObjectLiteral,
   type QueryRunner,
 } from 'typeorm';
+import { caseFold, SQLITE_CASE_FOLD } from './case-fold.js';
 import { ENTITIES } from './entities/index.js';
 import { Contention } from './errors.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -23,19 +24,6 @@ export type Dialect = 'sqlite' | 'postgres';
 interface SqliteConnection {
   pragma(source: string): unknown;
   function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
-}
-
-/**
- * SQLite's own lower() folds ASCII letters only: `lower('ÅSA')` is `Åsa`, never equal to the `åsa` a
- * filter value folds to in JavaScript, so a filter missed even an exactly-cased non-ASCII value. This
- * function, registered on every SQLite connection, folds as JavaScript does (as PostgreSQL's lower()
- * does in a UTF-8 locale). Only compared expressions use it; no index is built on it.
- */
-const SQLITE_LOWER = 'unicode_lower';
-
-/** SQL folding `expr` to lower case, Unicode-wide on both dialects (for caseExact=false comparisons). */
-export function lowerCase(dialect: Dialect, expr: string): string {
-  return dialect === 'postgres' ? `lower(${expr})` : `${SQLITE_LOWER}(${expr})`;
 }
 
 export interface DatabaseOptions {
@@ -126,8 +114,8 @@ function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
       db.pragma('synchronous = NORMAL');
       // The checkpoints are the WalCheckpointer's; this connection runs one only past this size.
       db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-      db.function(SQLITE_LOWER, { deterministic: true }, (value: unknown) =>
-        typeof value === 'string' ? value.toLowerCase() : value,
+      db.function(SQLITE_CASE_FOLD, { deterministic: true }, (value: unknown) =>
+        typeof value === 'string' ? caseFold(value) : value,
       );
     },
   };

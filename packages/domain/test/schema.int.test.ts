@@ -94,18 +94,21 @@ describe.each(DATABASES)('migrations on $name', (target) => {
     await t.db.dataSource.query('DELETE FROM users');
   });
 
+  /** A row as an earlier migration left its table, written in SQL. */
+  async function insert(table: string, row: Record<string, unknown>) {
+    const columns = Object.keys(row);
+    const marks = columns.map((_, i) => (t.db.dialect === 'postgres' ? `$${i + 1}` : '?'));
+    await t.db.dataSource.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${marks.join(', ')})`,
+      Object.values(row),
+    );
+  }
+  const stamp = () =>
+    t.db.dialect === 'postgres' ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
+
   it('RerankMappedCaseManagers gives the case manager role to members a case-manager group maps', async () => {
     await undoThrough('RerankMappedCaseManagers1796580592542');
-    const postgres = t.db.dialect === 'postgres';
-    const now = postgres ? new Date() : new Date().toISOString().replace('T', ' ').slice(0, -1);
-    const insert = async (table: string, row: Record<string, unknown>) => {
-      const columns = Object.keys(row);
-      const marks = columns.map((_, i) => (postgres ? `$${i + 1}` : '?'));
-      await t.db.dataSource.query(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${marks.join(', ')})`,
-        Object.values(row),
-      );
-    };
+    const now = stamp();
     const mapping = (id: string, group: string, team: string, role: string) =>
       insert('group_mappings', {
         id,
@@ -148,6 +151,38 @@ describe.each(DATABASES)('migrations on $name', (target) => {
     for (const table of ['team_memberships', 'group_members', 'group_mappings']) {
       await t.db.dataSource.query(`DELETE FROM ${table}`);
     }
+  });
+
+  it('FoldFinalSigma folds a stored word-final ς to σ, unless the tenant holds that key already', async () => {
+    await undoThrough('FoldFinalSigma1796582665229');
+    const now = stamp();
+    const group = (id: string, tenant: string, key: string) =>
+      insert('groups', {
+        id,
+        tenant_id: tenant,
+        display_name: key.toUpperCase(),
+        display_name_key: key,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
+    await group('a', 't1', 'οδος');
+    await group('b', 't1', 'λογος και λογοσ');
+    await group('c', 't2', 'οδος');
+    await group('d', 't2', 'οδοσ');
+    await group('e', 't2', 'plain');
+    await t.db.migrate();
+    const rows: Array<{ id: string; k: string }> = await t.db.dataSource.query(
+      'SELECT id, display_name_key AS k FROM groups ORDER BY id',
+    );
+    expect(rows.map((r) => `${r.id}: ${r.k}`)).toEqual([
+      'a: οδοσ',
+      'b: λογοσ και λογοσ',
+      'c: οδος',
+      'd: οδοσ',
+      'e: plain',
+    ]);
+    await t.db.dataSource.query('DELETE FROM groups');
   });
 
   it('reverting every migration leaves only the migrations table', async () => {

@@ -8,6 +8,7 @@ import { AddSessionIdToken1796558314685 as sqliteAddSessionIdToken1796558314685 
 import { AddUserOtherWorkEmails1796566970567 as sqliteAddUserOtherWorkEmails1796566970567 } from './sqlite/1796566970567-AddUserOtherWorkEmails.js';
 import { RedactStoredPasswords1796574078510 as sqliteRedactStoredPasswords1796574078510 } from './sqlite/1796574078510-RedactStoredPasswords.js';
 import { RerankMappedCaseManagers1796580592542 as sqliteRerankMappedCaseManagers1796580592542 } from './sqlite/1796580592542-RerankMappedCaseManagers.js';
+import { FoldFinalSigma1796582665229 as sqliteFoldFinalSigma1796582665229 } from './sqlite/1796582665229-FoldFinalSigma.js';
 import { Init1795622177939 as postgresInit1795622177939 } from './postgres/1795622177939-Init.js';
 import { AddSignInProvisioningAndDelivery1795622438285 as postgresAddSignInProvisioningAndDelivery1795622438285 } from './postgres/1795622438285-AddSignInProvisioningAndDelivery.js';
 import { AddAuditFilterAndDeliveryIndexes1795623460586 as postgresAddAuditFilterAndDeliveryIndexes1795623460586 } from './postgres/1795623460586-AddAuditFilterAndDeliveryIndexes.js';
@@ -17,6 +18,7 @@ import { AddSessionIdToken1796558314685 as postgresAddSessionIdToken179655831468
 import { AddUserOtherWorkEmails1796566970567 as postgresAddUserOtherWorkEmails1796566970567 } from './postgres/1796566970567-AddUserOtherWorkEmails.js';
 import { RedactStoredPasswords1796574078510 as postgresRedactStoredPasswords1796574078510 } from './postgres/1796574078510-RedactStoredPasswords.js';
 import { RerankMappedCaseManagers1796580592542 as postgresRerankMappedCaseManagers1796580592542 } from './postgres/1796580592542-RerankMappedCaseManagers.js';
+import { FoldFinalSigma1796582665229 as postgresFoldFinalSigma1796582665229 } from './postgres/1796582665229-FoldFinalSigma.js';
 
 import type { MigrationInterface } from 'typeorm';
 
@@ -31,6 +33,7 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     sqliteAddUserOtherWorkEmails1796566970567,
     sqliteRedactStoredPasswords1796574078510,
     sqliteRerankMappedCaseManagers1796580592542,
+    sqliteFoldFinalSigma1796582665229,
   ],
   postgres: [
     postgresInit1795622177939,
@@ -42,5 +45,6 @@ export const MIGRATIONS: Record<'sqlite' | 'postgres', Array<new () => Migration
     postgresAddUserOtherWorkEmails1796566970567,
     postgresRedactStoredPasswords1796574078510,
     postgresRerankMappedCaseManagers1796580592542,
+    postgresFoldFinalSigma1796582665229,
   ],
 };

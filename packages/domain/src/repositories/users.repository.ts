@@ -1,11 +1,12 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import { Session, User } from '../entities/index.js';
+import { caseFold } from '../case-fold.js';
 import { NotFound } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { forNoKeyUpdate, forUpdate } from './lock.js';
 
 /** Case-folded key for case-insensitive uniqueness and lookups (RFC 7643: userName caseExact=false). */
-export const foldKey = (value: string): string => value.normalize('NFC').trim().toLowerCase();
+export const foldKey = (value: string): string => caseFold(value.normalize('NFC').trim());
 
 /** A user of this tenant; removed users and other tenants' ids are "not found" alike. */
 export async function getUser(em: EntityManager, tenantId: string, userId: string): Promise<User> {

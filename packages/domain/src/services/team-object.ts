@@ -8,6 +8,7 @@ import type {
   SelectQueryBuilder,
 } from 'typeorm';
 import { z } from 'zod';
+import { caseFold } from '../case-fold.js';
 import { Team } from '../entities/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { can } from '../permissions/index.js';
@@ -155,7 +156,7 @@ export function toPage<R, T>(
 
 /** `%term%` for LIKE, with the term's own wildcards taken literally (use with `ESCAPE '\'`). */
 export function likePattern(term: string): string {
-  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${caseFold(term).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The row of a team object, in that team of the actor's tenant; anything else is "not found". */

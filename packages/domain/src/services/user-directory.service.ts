@@ -10,6 +10,7 @@ import {
 } from '../contracts/users.js';
 import type { ChangeTenantRoleInput, InviteUserInput } from '../contracts/inputs.js';
 import type { UserStatus } from '../contracts/enums.js';
+import { lowerCase } from '../case-fold.js';
 import { Invitation, OutboxMessage, Team, TeamMembership, User } from '../entities/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { can, type TeamRole, type TenantRole } from '../permissions/index.js';
@@ -368,10 +369,12 @@ function filtered(em: EntityManager, tenantId: string, query: ParsedListQuery): 
     .createQueryBuilder(User, 'u')
     .where('u.tenantId = :tenantId AND u.removedAt IS NULL', { tenantId });
   if (query.q) {
+    const dialect = em.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const lower = (expr: string) => lowerCase(dialect, expr);
     q.andWhere(
-      `(u.emailKey LIKE :term ESCAPE '\\' OR LOWER(u.givenName) LIKE :term ESCAPE '\\'` +
-        ` OR LOWER(u.familyName) LIKE :term ESCAPE '\\' OR LOWER(u.displayName) LIKE :term ESCAPE '\\'` +
-        ` OR LOWER(u.givenName || ' ' || u.familyName) LIKE :term ESCAPE '\\')`,
+      `(u.emailKey LIKE :term ESCAPE '\\' OR ${lower('u.givenName')} LIKE :term ESCAPE '\\'` +
+        ` OR ${lower('u.familyName')} LIKE :term ESCAPE '\\' OR ${lower('u.displayName')} LIKE :term ESCAPE '\\'` +
+        ` OR ${lower("u.givenName || ' ' || u.familyName")} LIKE :term ESCAPE '\\')`,
       { term: likePattern(query.q) },
     );
   }

@@ -2,7 +2,8 @@
 // Attribute paths resolve through an allowlist per resource type (scim/repository/*-targets.ts) to a
 // column, a JSON path inside `scim_attributes`, or a membership row; anything else is invalidFilter.
 // Every leaf compiles to a two-valued predicate (never SQL NULL), so `not (…)` means what it says.
-import { lowerCase, type Dialect } from '../../database.js';
+import { caseFold, lowerCase } from '../../case-fold.js';
+import type { Dialect } from '../../database.js';
 import { foldKey } from '../../repositories/users.repository.js';
 import { scimInvalid } from '../errors.js';
 import type { AttrPath, CompValue, CompareOp, Filter } from './ast.js';
@@ -208,7 +209,7 @@ function stringLeaf(leaf: Leaf, op: CompareOp, value: CompValue, params: Params,
     throw scimInvalid('invalidFilter', 'A string attribute compares with a string.');
   const raw = String(value);
   const exact = leaf.caseExact;
-  const v = leaf.folded ? foldKey(raw) : exact ? raw : raw.toLowerCase();
+  const v = leaf.folded ? foldKey(raw) : exact ? raw : caseFold(raw);
   const col = leaf.expr;
   const x = leaf.folded || exact ? col : lowerCase(dialect, col);
   const nn = (cond: string) => `(${col} IS NOT NULL AND ${cond})`;

@@ -5,7 +5,8 @@
 // (uq_groups_tenant_display_name) and externalId (idx_groups_tenant_external_id). Other readable
 // attributes are compared in SQL over the tenant's rows (never loaded into memory); write-only
 // ones (password) and unknown paths are invalidFilter.
-import { lowerCase, type Dialect } from '../../database.js';
+import { lowerCase } from '../../case-fold.js';
+import type { Dialect } from '../../database.js';
 import { foldKey } from '../../repositories/users.repository.js';
 import type { AttrPath, CompValue, Filter } from '../filter/ast.js';
 import type { Collection, Leaf, LeafType, Params, Scope } from '../filter/compile.js';
