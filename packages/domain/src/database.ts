@@ -73,7 +73,32 @@ export function dialectOf(url: string | undefined): Dialect {
 // `timestamp without time zone` is written and read as UTC regardless of the process time zone,
 // so a gateway in another TZ (or a CLI run) never shifts stored instants.
 pg.defaults.parseInputDatesAsUTC = true;
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v.replace(' ', 'T')}Z`));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parseUtcTimestamp);
+
+/**
+ * PostgreSQL's text form of a `timestamp` (`2026-12-06 18:01:02.345678`) as that instant in UTC.
+ * Read field by field: building an ISO string for the Date parser was 7% of the CPU a page of 100
+ * users cost (five timestamps a row). Fractions past milliseconds are dropped, as the Date parser
+ * drops them; any other form (`infinity`, a BC or five-digit year) goes to the Date parser.
+ */
+export function parseUtcTimestamp(text: string): Date {
+  const fraction = text.length > 20 && text.charCodeAt(19) === 46;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32 || !(text.length === 19 || fraction)) {
+    return new Date(`${text.replace(' ', 'T')}Z`);
+  }
+  const digits = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i += 1) n = n * 10 + text.charCodeAt(i) - 48;
+    return n;
+  };
+  const year = digits(0, 4);
+  // Date.UTC reads the years 0 to 99 as 1900 to 1999.
+  if (year < 100) return new Date(`${text.replace(' ', 'T')}Z`);
+  const ms = fraction ? digits(20, Math.min(23, text.length)) * 10 ** Math.max(0, 23 - text.length) : 0;
+  return new Date(
+    Date.UTC(year, digits(5, 7) - 1, digits(8, 10), digits(11, 13), digits(14, 16), digits(17, 19), ms),
+  );
+}
 
 function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
   const common = {
