@@ -75,6 +75,16 @@ export function dialectOf(url: string | undefined): Dialect {
 pg.defaults.parseInputDatesAsUTC = true;
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parseUtcTimestamp);
 
+/** The same instant through the Date parser, for the forms `parseUtcTimestamp` does not read itself. */
+const viaDateParser = (text: string): Date => new Date(`${text.replace(' ', 'T')}Z`);
+
+/** The decimal number `text` holds from `from` to `to`. */
+function numberAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i += 1) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+}
+
 /**
  * PostgreSQL's text form of a `timestamp` (`2026-12-06 18:01:02.345678`) as that instant in UTC.
  * Read field by field: building an ISO string for the Date parser was 7% of the CPU a page of 100
@@ -84,19 +94,24 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parseUtcTimestamp);
 export function parseUtcTimestamp(text: string): Date {
   const fraction = text.length > 20 && text.charCodeAt(19) === 46;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32 || !(text.length === 19 || fraction)) {
-    return new Date(`${text.replace(' ', 'T')}Z`);
+    return viaDateParser(text);
   }
-  const digits = (from: number, to: number) => {
-    let n = 0;
-    for (let i = from; i < to; i += 1) n = n * 10 + text.charCodeAt(i) - 48;
-    return n;
-  };
-  const year = digits(0, 4);
+  const year = numberAt(text, 0, 4);
   // Date.UTC reads the years 0 to 99 as 1900 to 1999.
-  if (year < 100) return new Date(`${text.replace(' ', 'T')}Z`);
-  const ms = fraction ? digits(20, Math.min(23, text.length)) * 10 ** Math.max(0, 23 - text.length) : 0;
+  if (year < 100) return viaDateParser(text);
+  const ms = fraction
+    ? numberAt(text, 20, Math.min(23, text.length)) * 10 ** Math.max(0, 23 - text.length)
+    : 0;
   return new Date(
-    Date.UTC(year, digits(5, 7) - 1, digits(8, 10), digits(11, 13), digits(14, 16), digits(17, 19), ms),
+    Date.UTC(
+      year,
+      numberAt(text, 5, 7) - 1,
+      numberAt(text, 8, 10),
+      numberAt(text, 11, 13),
+      numberAt(text, 14, 16),
+      numberAt(text, 17, 19),
+      ms,
+    ),
   );
 }
 

@@ -144,9 +144,7 @@ export async function auditMappedRoleChanges(
           after: mappedSummary(c, 'mappedAfter'),
           cause,
           // The IdP is not held to a team's last-member rule; the record says it emptied the team.
-          ...(c.teamId && !c.effectiveAfter && emptied.includes(c.teamId)
-            ? { lastMemberOf: [c.teamId] }
-            : {}),
+          ...(leavesTeam(c) && emptied.includes(c.teamId) ? { lastMemberOf: [c.teamId] } : {}),
         },
       },
     })),
@@ -158,13 +156,17 @@ const mappedSummary = (c: MappedRoleChange, side: 'mappedBefore' | 'mappedAfter'
   [c.scope === 'team' ? `team:${c.teamId}` : 'tenantRole']: c[side],
 });
 
+/** A change that takes the user's place in a team away (no role of any kind is left there). */
+const leavesTeam = (c: MappedRoleChange): c is MappedRoleChange & { teamId: string } =>
+  c.teamId !== null && c.effectiveBefore !== null && c.effectiveAfter === null;
+
 /** The teams (not drafts spaces) where a change took someone's place and no member is left. */
 async function emptiedTeams(
   tx: EntityManager,
   tenantId: string,
   changes: readonly MappedRoleChange[],
 ): Promise<string[]> {
-  const teams = [...new Set(changes.flatMap((c) => (c.teamId && !c.effectiveAfter ? [c.teamId] : [])))];
+  const teams = [...new Set(changes.filter(leavesTeam).map((c) => c.teamId))];
   if (!teams.length) return [];
   const rows = await tx
     .createQueryBuilder(Team, 't')
@@ -720,8 +722,7 @@ async function wouldEmpty(
   changes: readonly MappedRoleChange[],
 ): Promise<string[]> {
   const leaving = new Map<string, Set<string>>();
-  for (const c of changes) {
-    if (!c.teamId || !c.effectiveBefore || c.effectiveAfter) continue;
+  for (const c of changes.filter(leavesTeam)) {
     const users = leaving.get(c.teamId) ?? new Set<string>();
     leaving.set(c.teamId, users.add(c.userId));
   }

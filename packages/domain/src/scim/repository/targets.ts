@@ -40,11 +40,15 @@ function jsonLeaf(
 ): Leaf | undefined {
   const type = leafType(def);
   if (!type || type === 'dateTime') return undefined;
-  const expr =
-    dialect === 'postgres'
-      ? `(CAST(${alias}.scim_attributes AS jsonb) #>> ${params.add(keys)})`
-      : `json_extract(${alias}.scim_attributes, ${params.add(`$${keys.map((k) => `."${k}"`).join('')}`)})`;
+  const expr = jsonText(alias, keys, params, dialect);
   return { kind: 'leaf', expr, type, caseExact: def.caseExact, jsonBoolean: type === 'boolean' };
+}
+
+/** The text at `keys` in `scim_attributes` (an object's as its JSON), NULL where there is none. */
+function jsonText(alias: string, keys: string[], params: Params, dialect: Dialect): string {
+  return dialect === 'postgres'
+    ? `(CAST(${alias}.scim_attributes AS jsonb) #>> ${params.add(keys)})`
+    : `json_extract(${alias}.scim_attributes, ${params.add(`$${keys.map((k) => `."${k}"`).join('')}`)})`;
 }
 
 /**
@@ -53,10 +57,7 @@ function jsonLeaf(
  * without a SCIM document.
  */
 function jsonPresence(alias: string, keys: string[], params: Params, dialect: Dialect): Leaf {
-  const node =
-    dialect === 'postgres'
-      ? `NULLIF(CAST(${alias}.scim_attributes AS jsonb) #>> ${params.add(keys)}, '{}')`
-      : `NULLIF(json_extract(${alias}.scim_attributes, ${params.add(`$${keys.map((k) => `."${k}"`).join('')}`)}), '{}')`;
+  const node = `NULLIF(${jsonText(alias, keys, params, dialect)}, '{}')`;
   const expr =
     keys.length === 1 && keys[0] === 'name'
       ? `COALESCE(${node}, ${alias}.given_name, ${alias}.family_name)`
